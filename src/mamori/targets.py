@@ -44,6 +44,8 @@ class Collection:
     """Files that were not scanned, with reasons."""
     roots: tuple[Path, ...] = field(default_factory=tuple)
     """The resolved paths that were asked for."""
+    base: Path = field(default_factory=Path.cwd)
+    """The folder displayed paths are relative to (common parent of the roots)."""
 
 
 def collect(
@@ -77,7 +79,7 @@ def collect(
                 seen.add(Path(item.locator))
                 targets.append(item)
     log.info("collected %d targets, %d skipped", len(targets), len(skipped))
-    return Collection(tuple(targets), tuple(skipped), tuple(r.resolve() for r in roots))
+    return Collection(tuple(targets), tuple(skipped), tuple(r.resolve() for r in roots), base)
 
 
 def display_path(path: Path, base: Path) -> str:

@@ -1,0 +1,47 @@
+# Mamori — the two set-up commands: `make run` and `make test`. Both bootstrap .venv from nothing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= mamori-out
+
+.PHONY: run test lint typecheck unit system-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## run: install Mamori, load the demo advisories, scan the demo estate, write reports to ./mamori-out/
+run: $(VENV)/.installed
+	$(BIN)/mamori db import examples/advisories/pypa
+	$(BIN)/mamori scan examples/estate --scope examples/scope.yaml --out $(OUT) --fail-on never
+
+## test: install what the tests need (PyPI + Debian packages), run the quality gates and the suite
+test: $(VENV)/.installed-test system-deps lint typecheck unit
+
+system-deps:
+	scripts/install-system-deps.sh
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+unit: $(VENV)/.installed-test
+	$(BIN)/pytest -q
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python bench/code_scan.py
+
+clean:
+	rm -rf $(VENV) .mamori $(OUT) .pytest_cache .mypy_cache .ruff_cache

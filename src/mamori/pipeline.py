@@ -1,0 +1,157 @@
+"""The scan pipeline: scope → targets → analysers (parallel) → fusion → store → reports.
+
+This is the library entry point the CLI and the web API call; it holds no presentation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mamori import __version__
+from mamori.analysers.interface import AnalyserSettings
+from mamori.analysers.registry import CODE_ANALYSERS, load
+from mamori.analysers.runner import DEFAULT_TIMEOUT, Job, Outcome, ProgressHook, plan, run
+from mamori.errors import ConfigError
+from mamori.fusion import Coverage, PrecisionTable, fuse
+from mamori.model import RunId, ScanResult, Severity, Skipped, weakness_class
+from mamori.report import FORMATS
+from mamori.scope import Scope
+from mamori.store import Store
+from mamori.targets import DEFAULT_MAX_FILE_SIZE, collect
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ADVISORY_DB = ".mamori/advisories"
+"""Where `mamori db import/update` keep the OSV advisory database (relative to the cwd)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScanOptions:
+    """Everything that shapes one scan."""
+
+    paths: tuple[str, ...]
+    """Files and folders to scan."""
+    scope_file: str | None = None
+    """Scope YAML; None means the paths themselves are the scope."""
+    analysers: tuple[str, ...] = CODE_ANALYSERS
+    """Registry ids of the analysers to run."""
+    jobs: int | None = None
+    """Parallel analyser processes (default: one per analyser)."""
+    timeout: float = DEFAULT_TIMEOUT
+    """Seconds each analyser may run."""
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    """Bytes above which a file is skipped."""
+    semgrep_rules: tuple[str, ...] = ()
+    """Extra Semgrep rule folders."""
+    advisory_db: str = DEFAULT_ADVISORY_DB
+    """OSV advisory database folder."""
+    precision_table: str | None = None
+    """Precision table YAML; None uses the bundled one."""
+    extra: dict[str, object] = field(default_factory=dict)
+    """Further analyser options, passed through unchanged."""
+
+
+def scan(opts: ScanOptions, *, store: Store | None = None, hook: ProgressHook | None = None,
+         today: dt.date | None = None) -> ScanResult:  # fmt: skip
+    """Run one scan end to end; store it when a store is given. Raises on config errors only."""
+    started = _now()
+    scope = Scope.load(opts.scope_file) if opts.scope_file else Scope.for_paths(opts.paths)
+    scope.check_window()
+    _check_options(opts)
+    table = PrecisionTable.load(opts.precision_table)
+    collection = collect(opts.paths, scope, max_file_size=opts.max_file_size)
+    settings = AnalyserSettings(root=str(collection.base), options=_analyser_options(opts))
+    jobs = plan(opts.analysers, collection.targets, settings, opts.timeout)
+    outcome = run(jobs, settings, workers=opts.jobs, hook=hook)
+    suppressions = store.suppressions(active_on=today or dt.date.today()) if store else {}
+    issues = fuse(
+        outcome.findings,
+        table,
+        coverage=_coverage(jobs, outcome),
+        suppressions=suppressions,
+    )
+    result = ScanResult(
+        run_id=RunId(uuid.uuid4().hex),
+        started_at=started,
+        finished_at=_now(),
+        roots=tuple(opts.paths),
+        issues=issues,
+        skipped=_dedupe(collection.skipped + outcome.skipped),
+        analysers=outcome.runs,
+        target_count=len(collection.targets),
+        mamori_version=__version__,
+    )
+    if store is not None:
+        store.save(result)
+    return result
+
+
+def write_reports(result: ScanResult, out_dir: str | Path, formats: Sequence[str]) -> list[Path]:
+    """Write each requested format into ``out_dir``; return the files written."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise ConfigError(
+            f"unknown report format(s): {', '.join(unknown)}",
+            hint=f"choose from: {', '.join(sorted(FORMATS))}",
+        )
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return [FORMATS[f]().write(result, out) for f in formats]
+
+
+def count_at_or_above(result: ScanResult, threshold: Severity) -> int:
+    """Unsuppressed issues at or above ``threshold`` (what ``--fail-on`` counts)."""
+    return sum(
+        1 for i in result.issues if i.suppression is None and i.decision.value != "suppress"
+        and i.severity >= threshold
+    )  # fmt: skip
+
+
+def _check_options(opts: ScanOptions) -> None:
+    if not opts.paths:
+        raise ConfigError("nothing to scan", hint="name at least one file or folder")
+    for name in opts.analysers:
+        load(name)  # raises ConfigError naming the choices
+    for d in opts.semgrep_rules:
+        if not Path(d).is_dir():
+            raise ConfigError(f"--semgrep-rules {d}: not a folder")
+    if opts.jobs is not None and opts.jobs < 1:
+        raise ConfigError(f"--jobs must be at least 1 (got {opts.jobs})")
+
+
+def _analyser_options(opts: ScanOptions) -> dict[str, object]:
+    return {
+        "semgrep_rules": [str(Path(d).resolve()) for d in opts.semgrep_rules],
+        "advisory_db": str(Path(opts.advisory_db).resolve()),
+        "jobs": opts.jobs or 2,
+        **opts.extra,
+    }
+
+
+def _coverage(jobs: Sequence[Job], outcome: Outcome) -> dict[str, Coverage]:
+    ok = {r.analyser for r in outcome.runs if r.status == "ok"}
+    skipped_by: dict[str, set[str]] = {}
+    for s in outcome.skipped:
+        skipped_by.setdefault(s.analyser, set()).add(s.target)
+    cov = {}
+    for job in jobs:
+        if job.analyser not in ok:
+            continue
+        cls = load(job.analyser)
+        paths = {t.name for t in job.targets} - skipped_by.get(job.analyser, set())
+        weaknesses = {weakness_class((c,), "") for c in cls.cwes}
+        cov[job.analyser] = Coverage(frozenset(paths), frozenset(weaknesses))
+    return cov
+
+
+def _dedupe(items: Sequence[Skipped]) -> tuple[Skipped, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
