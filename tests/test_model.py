@@ -75,7 +75,7 @@ def test_severity_and_confidence_parse_and_order() -> None:
 
 
 def _finding(**kw: object) -> Finding:
-    base: dict[str, object] = dict(
+    base: dict[str, object] = dict(  # noqa: C408
         analyser="a", analyser_version="1", rule_id="R", title="t", message="m",
         severity=Severity.LOW, confidence=Confidence.LOW, location=Location("f.py", 1, 1),
         fingerprint="ff",
