@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from mamori.errors import ConfigError, ScopeError
 
-__all__ = ["Scope", "ScopeError", "TimeWindow"]
+__all__ = ["Scope", "ScopeError", "TimeWindow", "parse_window_spec"]
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -247,3 +247,11 @@ def _parse_window(w: _Window) -> TimeWindow:
         end_minutes=end_minutes,
         timezone=w.timezone,
     )
+
+
+def parse_window_spec(spec: dict[str, Any]) -> TimeWindow:
+    """Parse one window mapping (days/start/end/timezone) as used by scope and policy files."""
+    try:
+        return _parse_window(_Window.model_validate(spec))
+    except ValidationError as e:
+        raise ValueError(f"bad time window {spec!r}: {e}") from e
