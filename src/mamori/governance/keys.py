@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -142,7 +143,7 @@ class KeyRing:
 
     def trust_peer(self, key: PublicKey) -> Path:
         """Record a peer's public key for witnessing."""
-        path = self.folder / "peers" / f"{key.name}-{key.id.hex()}.pub"
+        path = self.folder / "peers" / _filename(key)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(key.encode() + "\n")
         return path
@@ -172,8 +173,13 @@ class KeyRing:
             os.fsync(fh.fileno())
         os.replace(tmp, self.folder / "active.pem")
         pub = self.public
-        (self.folder / f"{pub.name}-{pub.id.hex()}.pub").write_text(pub.encode() + "\n")
+        (self.folder / _filename(pub)).write_text(pub.encode() + "\n")
         self._own = None
+
+
+def _filename(key: PublicKey) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._-]", "_", key.name)
+    return f"{safe}-{key.id.hex()}.pub"
 
 
 def _env_passphrase() -> bytes | None:

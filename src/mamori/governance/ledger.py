@@ -105,7 +105,7 @@ class Ledger:
             conn.executescript(_SCHEMA)
         except (OSError, sqlite3.Error) as e:
             raise LedgerError(f"cannot open ledger in {folder}: {e}") from e
-        return cls(conn, KeyRing.open(folder / "keys", passphrase=passphrase), origin)
+        return cls(conn, KeyRing.open(folder / "keys", name=origin, passphrase=passphrase), origin)
 
     def close(self) -> None:
         """Close the database."""

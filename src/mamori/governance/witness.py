@@ -64,7 +64,7 @@ class Witness:
         old = self.last_seen(cp.origin)
         if old is not None:
             _check_consistent(old, cp, proof)
-        cosigned = self.keys.sign(_unsigned_by(cp, self.keys.name))
+        cosigned = self.keys.sign(_unsigned_by(cp, self.keys.public.id))
         self._db.execute(
             "INSERT OR REPLACE INTO witnessed VALUES (?, ?, ?, ?)",
             (cp.origin, cp.size, cp.root, cp.text()),
@@ -72,9 +72,9 @@ class Witness:
         return WitnessResult(cosigned, old.size if old else 0)
 
 
-def _unsigned_by(cp: Checkpoint, name: str) -> Checkpoint:
+def _unsigned_by(cp: Checkpoint, key_id: bytes) -> Checkpoint:
     return Checkpoint(
-        cp.origin, cp.size, cp.root, tuple(s for s in cp.signatures if s.name != name)
+        cp.origin, cp.size, cp.root, tuple(s for s in cp.signatures if s.key_id != key_id)
     )
 
 
