@@ -80,11 +80,17 @@ def main() -> None:
                          str(ROOT / "rules" / "semgrep"), "-o", str(Path(tmp) / "semgrep.json"),
                          "--jobs", str(args.jobs), str(corpus)], env)  # fmt: skip
     sequential = bandit + semgrep
-    print(f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()} {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"corpus: {loc:,} lines of Python (stdlib without tests + {args.packages})")
     print(f"{'run':<34}{'seconds':>10}{'LOC/s':>12}")
-    for name, secs in [("mamori scan (bandit+semgrep+secrets+deps)", mamori), ("bandit", bandit),
-                       ("semgrep (Mamori pack)", semgrep), ("bandit then semgrep", sequential)]:
+    for name, secs in [
+        ("mamori scan (bandit+semgrep+secrets+deps)", mamori),
+        ("bandit", bandit),
+        ("semgrep (Mamori pack)", semgrep),
+        ("bandit then semgrep", sequential),
+    ]:
         print(f"{name:<34}{secs:>10.1f}{loc / secs:>12,.0f}")
     print(f"ratio sequential/mamori: {sequential / mamori:.2f}x (goal: > 1)")
 

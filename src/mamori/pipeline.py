@@ -6,11 +6,14 @@ This is the library entry point the CLI and the web API call; it holds no presen
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from mamori import __version__
 from mamori.analysers.interface import AnalyserSettings
@@ -18,6 +21,7 @@ from mamori.analysers.registry import CODE_ANALYSERS, load
 from mamori.analysers.runner import DEFAULT_TIMEOUT, Job, Outcome, ProgressHook, plan, run
 from mamori.errors import ConfigError
 from mamori.fusion import Coverage, PrecisionTable, fuse
+from mamori.governance.ledger import Ledger
 from mamori.model import RunId, ScanResult, Severity, Skipped, weakness_class
 from mamori.report import FORMATS
 from mamori.scope import Scope
@@ -56,9 +60,12 @@ class ScanOptions:
     """Further analyser options, passed through unchanged."""
 
 
-def scan(opts: ScanOptions, *, store: Store | None = None, hook: ProgressHook | None = None,
-         today: dt.date | None = None) -> ScanResult:  # fmt: skip
-    """Run one scan end to end; store it when a store is given. Raises on config errors only."""
+def scan(opts: ScanOptions, *, store: Store | None = None, ledger: Ledger | None = None,
+         hook: ProgressHook | None = None, today: dt.date | None = None) -> ScanResult:  # fmt: skip
+    """Run one scan end to end; store and record it in the audit ledger when given.
+
+    Raises on configuration errors only; analyser failures are skips in the result.
+    """
     started = _now()
     scope = Scope.load(opts.scope_file) if opts.scope_file else Scope.for_paths(opts.paths)
     scope.check_window()
@@ -88,7 +95,32 @@ def scan(opts: ScanOptions, *, store: Store | None = None, hook: ProgressHook | 
     )
     if store is not None:
         store.save(result)
+    if ledger is not None:
+        ledger.append_many(ledger_entries(result))
     return result
+
+
+def ledger_entries(result: ScanResult) -> list[tuple[str, dict[str, Any]]]:
+    """The audit-ledger entries for one scan: the run (with a hash of its findings, and the
+    analysers' names and versions) and one entry per fusion decision."""
+    findings = sorted(
+        (f.analyser, f.rule_id, f.fingerprint, str(f.location)) for f in result.findings
+    )
+    digest = hashlib.sha256(json.dumps(findings).encode()).hexdigest()
+    run: dict[str, Any] = {
+        "run_id": result.run_id, "roots": list(result.roots), "started_at": result.started_at,
+        "finished_at": result.finished_at, "targets": result.target_count,
+        "findings": len(findings), "findings_sha256": digest, "skipped": len(result.skipped),
+        "analysers": [{"id": r.analyser, "version": r.version, "status": r.status}
+                      for r in result.analysers],
+    }  # fmt: skip
+    decisions = [
+        ("fusion.decision", {"run_id": result.run_id, "fingerprint": i.fingerprint,
+                             "decision": i.decision.value, "fused_confidence": i.fused_confidence,
+                             "agreeing": list(i.agreeing), "reason": i.reason})
+        for i in result.issues
+    ]  # fmt: skip
+    return [("scan.run", run), *decisions]
 
 
 def write_reports(result: ScanResult, out_dir: str | Path, formats: Sequence[str]) -> list[Path]:

@@ -18,9 +18,11 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from mamori import __version__
+from mamori.cli import governance
 from mamori.analysers.registry import CODE_ANALYSERS, names
 from mamori.analysers.runner import DEFAULT_TIMEOUT
 from mamori.errors import ConfigError, MamoriError
+from mamori.governance.ledger import Ledger
 from mamori.model import Fingerprint, Severity
 from mamori.pipeline import DEFAULT_ADVISORY_DB, ScanOptions, count_at_or_above, scan, write_reports
 from mamori.report import FORMATS
@@ -64,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     u = sub.add_parser("unsuppress", help="remove a suppression")
     u.add_argument("fingerprint")
     sub.add_parser("analysers", help="list the registered analysers")
+    governance.add_parsers(sub)
     return p
 
 
@@ -87,6 +90,8 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help=f"seconds per analyser (default {DEFAULT_TIMEOUT:g})")  # fmt: skip
     s.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_FILE_SIZE, metavar="BYTES")
     s.add_argument("--no-store", action="store_true", help="do not record the run")
+    s.add_argument("--ledger", default=governance.DEFAULT_LEDGER, metavar="DIR",
+                   help=f"audit ledger folder (default {governance.DEFAULT_LEDGER})")  # fmt: skip
     s.add_argument("--no-progress", action="store_true", help="no progress display")
 
 
@@ -115,8 +120,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
     )  # fmt: skip
     store = None if args.no_store else Store.open(args.db)
     try:
-        with _progress(len(opts.analysers), quiet=args.no_progress) as hook:
-            result = scan(opts, store=store, hook=hook)
+        with (
+            Ledger.open(args.ledger) as ledger,
+            _progress(len(opts.analysers), quiet=args.no_progress) as hook,
+        ):
+            result = scan(opts, store=store, ledger=ledger, hook=hook)
     finally:
         if store is not None:
             store.close()
@@ -189,6 +197,7 @@ def cmd_analysers(args: argparse.Namespace) -> int:
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "scan": cmd_scan, "db": cmd_db, "runs": cmd_runs, "diff": cmd_diff,
     "suppress": cmd_suppress, "unsuppress": cmd_unsuppress, "analysers": cmd_analysers,
+    "audit": lambda a: governance.audit(a, out), "approvals": lambda a: governance.approvals(a, out),
 }  # fmt: skip
 
 
