@@ -396,3 +396,44 @@ class ScanResult:
         for issue in self.issues:
             counts[issue.decision] += 1
         return counts
+
+
+class PatchStatus(enum.StrEnum):
+    """Where a patch stands on the verification ladder."""
+
+    PROPOSED = "proposed"
+    """Generated, not yet verified."""
+    VERIFIED = "verified"
+    """Native validator passed and a re-audit shows the findings gone and nothing new."""
+    FAILED = "failed"
+    """Verification failed; never offered as verified."""
+    ADVISE_ONLY = "advise-only"
+    """Lock-out-prone change (PAM, sshd auth on a remote-only host…): shown, never applied."""
+
+
+@dataclass(frozen=True, slots=True)
+class Patch:
+    """A proposed change to one file that fixes one or more findings."""
+
+    id: str
+    """Stable id (hash of target path and diff)."""
+    path: str
+    """Absolute path of the file it changes."""
+    display_path: str
+    """Path as shown to people."""
+    diff: str
+    """Unified diff from the current content to the fixed content."""
+    fixes: tuple[Fingerprint, ...]
+    """Fingerprints of the findings it fixes."""
+    checks: tuple[str, ...]
+    """Check ids it addresses."""
+    original_sha256: str
+    """Hash of the content the diff applies to (refuses to apply to a changed file)."""
+    new_content: str
+    """The full fixed content (what apply writes)."""
+    analyser: str = ""
+    """The config auditor that made it (re-audits the live file after apply)."""
+    status: PatchStatus = PatchStatus.PROPOSED
+    """Verification state."""
+    verification: tuple[str, ...] = ()
+    """Each verification step and its result, in order."""
