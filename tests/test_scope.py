@@ -76,3 +76,14 @@ def test_bad_scope_files_say_what_is_wrong(tmp_path: Path, text: str, message: s
 def test_missing_scope_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         Scope.load(tmp_path / "nope.yaml")
+
+
+def test_asset_classes_longest_path_wins(tmp_path: Path) -> None:
+    text = (
+        "paths: {allow: [.]}\n"
+        "assets:\n  - {path: config, class: internal}\n  - {path: config/core, class: core-banking}\n"
+    )
+    scope = Scope.load(_write(tmp_path, text))
+    assert scope.asset_class(tmp_path / "config" / "nginx.conf") == "internal"
+    assert scope.asset_class(tmp_path / "config" / "core" / "sshd_config") == "core-banking"
+    assert scope.asset_class(tmp_path / "app.py") == "unclassified"

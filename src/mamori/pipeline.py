@@ -22,11 +22,12 @@ from mamori.analysers.runner import DEFAULT_TIMEOUT, Job, Outcome, ProgressHook,
 from mamori.errors import ConfigError
 from mamori.fusion import Coverage, PrecisionTable, fuse
 from mamori.governance.ledger import Ledger
-from mamori.model import RunId, ScanResult, Severity, Skipped, weakness_class
+from mamori.model import Decision, Patch, RunId, ScanResult, Severity, Skipped, weakness_class
+from mamori.remediation import FixStore, config_auditor, propose, verify
 from mamori.report import FORMATS
 from mamori.scope import Scope
 from mamori.store import Store
-from mamori.targets import DEFAULT_MAX_FILE_SIZE, collect
+from mamori.targets import DEFAULT_MAX_FILE_SIZE, collect, common_root
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,14 @@ class ScanOptions:
     """Further analyser options, passed through unchanged."""
 
 
-def scan(opts: ScanOptions, *, store: Store | None = None, ledger: Ledger | None = None,
-         hook: ProgressHook | None = None, today: dt.date | None = None) -> ScanResult:  # fmt: skip
+def scan(
+    opts: ScanOptions,
+    *,
+    store: Store | None = None,
+    ledger: Ledger | None = None,
+    hook: ProgressHook | None = None,
+    today: dt.date | None = None,
+) -> ScanResult:
     """Run one scan end to end; store and record it in the audit ledger when given.
 
     Raises on configuration errors only; analyser failures are skips in the result.
@@ -108,19 +115,62 @@ def ledger_entries(result: ScanResult) -> list[tuple[str, dict[str, Any]]]:
     )
     digest = hashlib.sha256(json.dumps(findings).encode()).hexdigest()
     run: dict[str, Any] = {
-        "run_id": result.run_id, "roots": list(result.roots), "started_at": result.started_at,
-        "finished_at": result.finished_at, "targets": result.target_count,
-        "findings": len(findings), "findings_sha256": digest, "skipped": len(result.skipped),
-        "analysers": [{"id": r.analyser, "version": r.version, "status": r.status}
-                      for r in result.analysers],
-    }  # fmt: skip
+        "run_id": result.run_id,
+        "roots": list(result.roots),
+        "started_at": result.started_at,
+        "finished_at": result.finished_at,
+        "targets": result.target_count,
+        "findings": len(findings),
+        "findings_sha256": digest,
+        "skipped": len(result.skipped),
+        "analysers": [
+            {"id": r.analyser, "version": r.version, "status": r.status} for r in result.analysers
+        ],
+    }
     decisions = [
-        ("fusion.decision", {"run_id": result.run_id, "fingerprint": i.fingerprint,
-                             "decision": i.decision.value, "fused_confidence": i.fused_confidence,
-                             "agreeing": list(i.agreeing), "reason": i.reason})
+        (
+            "fusion.decision",
+            {
+                "run_id": result.run_id,
+                "fingerprint": i.fingerprint,
+                "decision": i.decision.value,
+                "fused_confidence": i.fused_confidence,
+                "agreeing": list(i.agreeing),
+                "reason": i.reason,
+            },
+        )
         for i in result.issues
-    ]  # fmt: skip
+    ]
     return [("scan.run", run), *decisions]
+
+
+def remediate(result: ScanResult, fixes: FixStore, ledger: Ledger | None = None) -> list[Patch]:
+    """Propose a patch per config file with fixable findings, run the verification ladder on
+    each, record them (and their verdicts in the ledger). Nothing is applied here."""
+    root = common_root([Path(r) for r in result.roots])
+    live = [f for i in result.issues if i.decision is not Decision.SUPPRESS for f in i.findings]
+    patches = []
+    for patch in propose(live, str(root)):
+        auditor = config_auditor(patch.analyser, str(root))
+        patches.append(verify(patch, auditor) if auditor else patch)
+    fixes.save_patches(patches)
+    if ledger is not None and patches:
+        ledger.append_many(
+            [
+                (
+                    "patch.proposed",
+                    {
+                        "run_id": result.run_id,
+                        "patch": p.id,
+                        "path": p.display_path,
+                        "status": p.status.value,
+                        "checks": list(p.checks),
+                    },
+                )
+                for p in patches
+            ]
+        )
+    return patches
 
 
 def write_reports(result: ScanResult, out_dir: str | Path, formats: Sequence[str]) -> list[Path]:
@@ -136,12 +186,33 @@ def write_reports(result: ScanResult, out_dir: str | Path, formats: Sequence[str
     return [FORMATS[f]().write(result, out) for f in formats]
 
 
+def write_patches(patches: Sequence[Patch], out_dir: str | Path) -> list[Path]:
+    """Write each patch as ``patches/<id>.diff`` with its verification record as a header."""
+    written = []
+    folder = Path(out_dir) / "patches"
+    for p in patches:
+        folder.mkdir(parents=True, exist_ok=True)
+        header = "".join(
+            f"# {line}\n"
+            for line in (
+                f"mamori patch {p.id} for {p.display_path}: {p.status.value}",
+                f"fixes: {', '.join(p.checks)}",
+                *p.verification,
+            )
+        )
+        path = folder / f"{p.id}.diff"
+        path.write_text(header + p.diff, encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def count_at_or_above(result: ScanResult, threshold: Severity) -> int:
     """Unsuppressed issues at or above ``threshold`` (what ``--fail-on`` counts)."""
     return sum(
-        1 for i in result.issues if i.suppression is None and i.decision.value != "suppress"
-        and i.severity >= threshold
-    )  # fmt: skip
+        1
+        for i in result.issues
+        if i.suppression is None and i.decision.value != "suppress" and i.severity >= threshold
+    )
 
 
 def _check_options(opts: ScanOptions) -> None:

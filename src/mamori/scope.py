@@ -74,9 +74,16 @@ class _Window(BaseModel):
         return [d.lower()[:3] for d in v]
 
 
+class _Asset(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: str
+    asset_class: str = Field(alias="class")
+
+
 class _ScopeFile(BaseModel):
     model_config = ConfigDict(extra="forbid")
     version: int = 1
+    assets: list[_Asset] = Field(default_factory=list)
     paths: _Paths = Field(default_factory=_Paths)
     networks: _Networks = Field(default_factory=_Networks)
     windows: list[_Window] = Field(default_factory=list)
@@ -121,6 +128,8 @@ class Scope:
     """When scanning may happen (empty: any time)."""
     source: str = "command line"
     """Where this scope came from (a file path, or the command line)."""
+    assets: tuple[tuple[Path, str], ...] = ()
+    """(path, asset class) pairs; the longest matching path gives a file's asset class."""
 
     # --- construction ------------------------------------------------------------------
 
@@ -162,6 +171,7 @@ class Scope:
                 ports=_parse_ports(f.networks.ports),
                 windows=tuple(_parse_window(w) for w in f.windows),
                 source=where,
+                assets=tuple(((base / a.path).resolve(), a.asset_class) for a in f.assets),
             )
         except ValueError as e:
             raise ConfigError(f"scope file {path} is invalid: {e}", hint=_HINT) from e
@@ -183,6 +193,15 @@ class Scope:
             f"{path} is outside the authorised scope ({self.source})",
             hint="add it to paths.allow in the scope file, or scan a path inside the scope",
         )
+
+    def asset_class(self, path: str | Path) -> str:
+        """The asset class of ``path`` (longest matching ``assets`` entry), or ``unclassified``."""
+        resolved = Path(os.path.abspath(path))
+        best: tuple[int, str] = (-1, UNCLASSIFIED)
+        for folder, cls in self.assets:
+            if (resolved == folder or folder in resolved.parents) and len(folder.parts) > best[0]:
+                best = (len(folder.parts), cls)
+        return best[1]
 
     def host_rule(self, host: str, port: int) -> str:
         """The rule that allows probing ``host:port``; raise ScopeError when none does."""
@@ -213,6 +232,9 @@ class Scope:
                 hint="wait for the next window or ask the scope owner to widen it",
             )
 
+
+UNCLASSIFIED = "unclassified"
+"""Asset class of anything the scope file does not classify."""
 
 _HINT = "see the scope file format in the README (section 'Scope file')"
 

@@ -66,7 +66,7 @@ def collect(
         scope.path_rule(root)
         if not root.exists() and not root.is_symlink():
             raise ScopeError(f"{root} does not exist", hint="check the path you asked to scan")
-    base = display_root or _common_root(roots)
+    base = display_root or common_root(roots)
     targets: list[Target] = []
     skipped: list[Skipped] = []
     seen: set[Path] = set()
@@ -90,7 +90,7 @@ def display_path(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def _common_root(roots: Sequence[Path]) -> Path:
+def common_root(roots: Sequence[Path]) -> Path:
     resolved = [r.resolve() if r.is_dir() else r.resolve().parent for r in roots]
     return Path(os.path.commonpath(resolved)) if resolved else Path.cwd()
 

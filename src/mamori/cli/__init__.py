@@ -18,13 +18,22 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from mamori import __version__
-from mamori.cli import governance
 from mamori.analysers.registry import CODE_ANALYSERS, names
 from mamori.analysers.runner import DEFAULT_TIMEOUT
+from mamori.cli import fix, governance
 from mamori.errors import ConfigError, MamoriError
 from mamori.governance.ledger import Ledger
 from mamori.model import Fingerprint, Severity
-from mamori.pipeline import DEFAULT_ADVISORY_DB, ScanOptions, count_at_or_above, scan, write_reports
+from mamori.pipeline import (
+    DEFAULT_ADVISORY_DB,
+    ScanOptions,
+    count_at_or_above,
+    remediate,
+    scan,
+    write_patches,
+    write_reports,
+)
+from mamori.remediation import DEFAULT_FIXES_DIR, FixStore
 from mamori.report import FORMATS
 from mamori.report.terminal import render_summary
 from mamori.store import Store
@@ -45,12 +54,15 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser (its --help text is copied into the README)."""
-    p = _Parser(prog="mamori", description="Mamori (守り): self-hosted cyber-defence scanner.",
-                epilog="Exit codes: 0 clean, 1 issues at/above --fail-on, 2 usage/config error, "
-                "3 internal error.")  # fmt: skip
+    p: argparse.ArgumentParser = _Parser(
+        prog="mamori",
+        description="Mamori (守り): self-hosted cyber-defence scanner.",
+        epilog="Exit codes: 0 clean, 1 issues at/above --fail-on, 2 usage/config error, "
+        "3 internal error.",
+    )
     p.add_argument("--version", action="version", version=f"mamori {__version__}")
     p.add_argument("--db", default=None, help="store URL (default sqlite:///.mamori/mamori.db)")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _add_scan(sub)
     _add_db(sub)
     r = sub.add_parser("runs", help="list stored scan runs")
@@ -67,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("fingerprint")
     sub.add_parser("analysers", help="list the registered analysers")
     governance.add_parsers(sub)
+    fix.add_parser(sub)
     return p
 
 
@@ -75,24 +88,50 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("paths", nargs="+", metavar="PATH")
     s.add_argument("--scope", help="scope YAML (default: the named paths are the scope)")
     s.add_argument("--out", default="mamori-out", help="report folder (default: mamori-out)")
-    s.add_argument("--format", default="json,sarif,md", help="comma list of: "
-                   + ",".join(sorted(FORMATS)) + " (default: json,sarif,md)")  # fmt: skip
-    s.add_argument("--fail-on", default="high", help="info|low|medium|high|critical|never "
-                   "(default: high)")  # fmt: skip
+    s.add_argument(
+        "--format",
+        default="json,sarif,md",
+        help="comma list of: " + ",".join(sorted(FORMATS)) + " (default: json,sarif,md)",
+    )
+    s.add_argument(
+        "--fail-on", default="high", help="info|low|medium|high|critical|never (default: high)"
+    )
     s.add_argument("--jobs", type=int, default=None, help="parallel analyser processes")
-    s.add_argument("--analysers", default=",".join(CODE_ANALYSERS),
-                   help=f"comma list (default: {','.join(CODE_ANALYSERS)})")  # fmt: skip
-    s.add_argument("--semgrep-rules", action="append", default=[], metavar="DIR",
-                   help="extra Semgrep rule folder (repeatable)")  # fmt: skip
+    s.add_argument(
+        "--analysers",
+        default=",".join(CODE_ANALYSERS),
+        help=f"comma list (default: {','.join(CODE_ANALYSERS)})",
+    )
+    s.add_argument(
+        "--semgrep-rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra Semgrep rule folder (repeatable)",
+    )
     s.add_argument("--advisory-db", default=DEFAULT_ADVISORY_DB, metavar="DIR")
     s.add_argument("--precision", default=None, metavar="FILE", help="precision table YAML")
-    s.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT,
-                   help=f"seconds per analyser (default {DEFAULT_TIMEOUT:g})")  # fmt: skip
+    s.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help=f"seconds per analyser (default {DEFAULT_TIMEOUT:g})",
+    )
     s.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_FILE_SIZE, metavar="BYTES")
     s.add_argument("--no-store", action="store_true", help="do not record the run")
-    s.add_argument("--ledger", default=governance.DEFAULT_LEDGER, metavar="DIR",
-                   help=f"audit ledger folder (default {governance.DEFAULT_LEDGER})")  # fmt: skip
+    s.add_argument(
+        "--ledger",
+        default=governance.DEFAULT_LEDGER,
+        metavar="DIR",
+        help=f"audit ledger folder (default {governance.DEFAULT_LEDGER})",
+    )
     s.add_argument("--no-progress", action="store_true", help="no progress display")
+    s.add_argument(
+        "--fixes",
+        default=DEFAULT_FIXES_DIR,
+        metavar="DIR",
+        help=f"where proposed patches are kept (default {DEFAULT_FIXES_DIR})",
+    )
 
 
 def _add_db(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -113,11 +152,16 @@ def cmd_scan(args: argparse.Namespace) -> int:
     fail_on = None if args.fail_on == "never" else _severity(args.fail_on)
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     opts = ScanOptions(
-        paths=tuple(args.paths), scope_file=args.scope, jobs=args.jobs, timeout=args.timeout,
+        paths=tuple(args.paths),
+        scope_file=args.scope,
+        jobs=args.jobs,
+        timeout=args.timeout,
         analysers=tuple(a.strip() for a in args.analysers.split(",") if a.strip()),
-        max_file_size=args.max_file_size, semgrep_rules=tuple(args.semgrep_rules),
-        advisory_db=args.advisory_db, precision_table=args.precision,
-    )  # fmt: skip
+        max_file_size=args.max_file_size,
+        semgrep_rules=tuple(args.semgrep_rules),
+        advisory_db=args.advisory_db,
+        precision_table=args.precision,
+    )
     store = None if args.no_store else Store.open(args.db)
     try:
         with (
@@ -125,11 +169,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
             _progress(len(opts.analysers), quiet=args.no_progress) as hook,
         ):
             result = scan(opts, store=store, ledger=ledger, hook=hook)
+            patches = remediate(result, FixStore(args.fixes), ledger)
     finally:
         if store is not None:
             store.close()
-    written = write_reports(result, args.out, formats)
+    written = write_reports(result, args.out, formats) + write_patches(patches, args.out)
     render_summary(result, out)
+    if patches:
+        out.print(fix.patch_table(patches))
     for path in written:
         out.print(f"wrote {path}")
     if fail_on is None:
@@ -162,8 +209,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
     for label, issues in (("new", d.new), ("fixed", d.fixed), ("unchanged", d.unchanged)):
         out.print(f"[bold]{label}[/]: {len(issues)}")
         for i in issues:
-            out.print(f"  {i.fingerprint[:12]}  {i.severity.name:<8} {i.anchor.title}  "
-                      f"{i.anchor.location}", markup=False, highlight=False)  # fmt: skip
+            out.print(
+                f"  {i.fingerprint[:12]}  {i.severity.name:<8} {i.anchor.title}  "
+                f"{i.anchor.location}",
+                markup=False,
+                highlight=False,
+            )
     return EXIT_OK
 
 
@@ -171,8 +222,10 @@ def cmd_suppress(args: argparse.Namespace) -> int:
     by = args.by or _user()
     with Store.open(args.db) as store:
         sup = store.suppress(Fingerprint(args.fingerprint), args.reason, args.until, by)
-    out.print(f"suppressed {sup.fingerprint} by {sup.created_by}" +
-              (f" until {sup.until}" if sup.until else ""))  # fmt: skip
+    out.print(
+        f"suppressed {sup.fingerprint} by {sup.created_by}"
+        + (f" until {sup.until}" if sup.until else "")
+    )
     return EXIT_OK
 
 
@@ -195,16 +248,25 @@ def cmd_analysers(args: argparse.Namespace) -> int:
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "scan": cmd_scan, "db": cmd_db, "runs": cmd_runs, "diff": cmd_diff,
-    "suppress": cmd_suppress, "unsuppress": cmd_unsuppress, "analysers": cmd_analysers,
-    "audit": lambda a: governance.audit(a, out), "approvals": lambda a: governance.approvals(a, out),
-}  # fmt: skip
+    "scan": cmd_scan,
+    "db": cmd_db,
+    "runs": cmd_runs,
+    "diff": cmd_diff,
+    "suppress": cmd_suppress,
+    "unsuppress": cmd_unsuppress,
+    "analysers": cmd_analysers,
+    "fix": lambda a: fix.run(a, out),
+    "audit": lambda a: governance.audit(a, out),
+    "approvals": lambda a: governance.approvals(a, out),
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
-    logging.basicConfig(level=os.environ.get("MAMORI_LOGLEVEL", "WARNING").upper(),
-                        format="%(levelname)s %(name)s: %(message)s")  # fmt: skip
+    logging.basicConfig(
+        level=os.environ.get("MAMORI_LOGLEVEL", "WARNING").upper(),
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     args = build_parser().parse_args(argv)
     try:
         return _COMMANDS[args.command](args)
@@ -239,9 +301,15 @@ class _progress:  # noqa: N801 - used like a function in a with-statement
 
     def __init__(self, total: int, *, quiet: bool) -> None:
         self.quiet = quiet or not err.is_terminal
-        self.view = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                             TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
-                             console=err, transient=True)  # fmt: skip
+        self.view = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        )
         self.task = self.view.add_task("analysers", total=total)
         self.running: list[str] = []
 

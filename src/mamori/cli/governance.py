@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import base64
 import json
-from dataclasses import asdict
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from rich.console import Console
@@ -88,8 +88,12 @@ def _prove(args: argparse.Namespace, ledger: Ledger, out: Console) -> int:
         doc = {"type": "consistency", "old_size": args.old, "new_size": size}
     elif args.entry is not None:
         proof = ledger.inclusion_proof(args.entry, size)
-        doc = {"type": "inclusion", "index": args.entry, "tree_size": size,
-               "leaf_hash": _b64(ledger.leaf(args.entry))}  # fmt: skip
+        doc = {
+            "type": "inclusion",
+            "index": args.entry,
+            "tree_size": size,
+            "leaf_hash": _b64(ledger.leaf(args.entry)),
+        }
     else:
         raise ConfigError("name an entry index, or --from SIZE for a consistency proof")
     doc |= {"root": _b64(ledger.root(size)), "proof": [_b64(h) for h in proof]}
@@ -138,9 +142,14 @@ def _rotate(args: argparse.Namespace, ledger: Ledger, out: Console) -> int:
 
 
 _AUDIT: dict[str, Callable[[argparse.Namespace, Ledger, Console], int]] = {
-    "verify": _verify, "prove": _prove, "checkpoint": _checkpoint, "witness": _witness,
-    "trust": _trust, "key": _key, "rotate-key": _rotate,
-}  # fmt: skip
+    "verify": _verify,
+    "prove": _prove,
+    "checkpoint": _checkpoint,
+    "witness": _witness,
+    "trust": _trust,
+    "key": _key,
+    "rotate-key": _rotate,
+}
 
 
 def approvals(args: argparse.Namespace, out: Console) -> int:
@@ -150,8 +159,11 @@ def approvals(args: argparse.Namespace, out: Console) -> int:
         cmd = args.approvals_command
         if cmd == "list":
             for a in gate.list(args.status):
-                out.print(f"{a.id}  {a.status:<9} {a.request.action} on {a.request.asset_class} "
-                          f"({sum(v.approve for v in a.votes)}/{a.needed})", highlight=False)  # fmt: skip
+                out.print(
+                    f"{a.id}  {a.status:<9} {a.request.action} on {a.request.asset_class} "
+                    f"({sum(v.approve for v in a.votes)}/{a.needed})",
+                    highlight=False,
+                )
             return 0
         if cmd == "show":
             a = gate.get(args.id)
