@@ -3,7 +3,7 @@
 # Idempotent: installs only what is missing. Needs root (or sudo) and Debian's apt.
 set -euo pipefail
 
-packages=(postgresql)
+packages=(postgresql openssh-server nginx apache2 sudo redis-server util-linux)
 
 missing=()
 for p in "${packages[@]}"; do
