@@ -22,6 +22,7 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 run: $(VENV)/.installed
 	$(BIN)/mamori db import examples/advisories/pypa
 	$(BIN)/mamori scan examples/estate --scope examples/scope.yaml --out $(OUT) --fail-on never
+	$(BIN)/mamori audit verify
 
 ## test: install what the tests need (PyPI + Debian packages), run the quality gates and the suite
 test: $(VENV)/.installed-test system-deps lint typecheck unit
