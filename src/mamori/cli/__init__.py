@@ -42,7 +42,7 @@ from mamori.targets import DEFAULT_MAX_FILE_SIZE
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class _Parser(argparse.ArgumentParser):
