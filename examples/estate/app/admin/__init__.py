@@ -1,0 +1,1 @@
+"""Operational tasks triggered from the back-office console."""

@@ -1,0 +1,1 @@
+"""Customer authentication: passwords, one-time passcodes and API tokens."""

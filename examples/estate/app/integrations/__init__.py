@@ -1,0 +1,1 @@
+"""Clients for partner systems: FX rate feed, SWIFT/ISO 20022 files, partner settings."""

@@ -1,0 +1,1 @@
+"""Customer statements and back-office exports."""

@@ -1,0 +1,1 @@
+"""Data access for the core ledger database (PostgreSQL through psycopg2)."""

@@ -1,0 +1,1 @@
+"""Business rules for payments and fees."""

@@ -1,0 +1,1 @@
+"""HTTP blueprints: thin request handling that calls the service layer."""
