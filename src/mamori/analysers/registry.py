@@ -12,9 +12,19 @@ _REGISTRY: dict[str, str] = {
     "semgrep": "mamori.analysers.code.semgrep:SemgrepAnalyser",
     "secrets": "mamori.analysers.secrets.detect_secrets:SecretsAnalyser",
     "deps": "mamori.analysers.deps.analyser:DependencyAnalyser",
+    "sshd": "mamori.analysers.config.sshd:SshdAuditor",
+    "nginx": "mamori.analysers.config.nginx:NginxAuditor",
+    "sudoers": "mamori.analysers.config.sudoers:SudoersAuditor",
+    "sysctl": "mamori.analysers.config.sysctl:SysctlAuditor",
 }
 
 CODE_ANALYSERS: tuple[str, ...] = ("bandit", "semgrep", "secrets", "deps")
+"""Code and dependency analysers."""
+
+CONFIG_ANALYSERS: tuple[str, ...] = ("sshd", "nginx", "sudoers", "sysctl")
+"""Configuration auditors."""
+
+DEFAULT_ANALYSERS: tuple[str, ...] = CODE_ANALYSERS + CONFIG_ANALYSERS
 """Analysers `mamori scan PATH` runs by default."""
 
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator, Sequence
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import ClassVar
 
-from mamori.analysers.config import _sniff
+from mamori.analysers.config import _sandbox, _sniff
 from mamori.analysers.config._lineedit import Edit, apply_edits, indent_of
 from mamori.analysers.config._nginx_checks import CHECKS, HEADERS, by_id
 from mamori.analysers.config._nginx_parse import Directive, parse
@@ -41,7 +41,14 @@ class NginxAuditor(ConfigAuditor):
                                              "sites-enabled/*", "conf.d/*.conf")  # fmt: skip
     checks: ClassVar[tuple[Check, ...]] = CHECKS
     cwes: ClassVar[frozenset[CweId]] = frozenset(c.cwe for c in CHECKS)
-    validator: ClassVar[Validator | None] = Validator("nginx", ("-t", "-c", "{file}"), "nginx")
+    validator: ClassVar[Validator | None] = Validator(
+        "nginx", ("-t", "-q", "-p", "{prefix}", "-c", "{file}"), "nginx"
+    )
+
+    def prepare_sandbox(self, folder: Path, file: Path) -> dict[str, str]:
+        """Stand-in certificates, logs, pid and user so ``nginx -t`` loads the copy."""
+        file.write_text(_sandbox.nginx_stand_ins(file.read_text(encoding="utf-8"), folder))
+        return {"prefix": str(folder) + "/"}
 
     def accepts(self, target: Target) -> bool:
         if not super().accepts(target):

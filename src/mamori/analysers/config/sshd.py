@@ -15,9 +15,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import ClassVar
 
+from mamori.analysers.config import _sandbox
 from mamori.analysers.config import _sshd_algos as algos
 from mamori.analysers.config._lineedit import Edit, apply_edits, comment_out, set_value
 from mamori.analysers.config._sshd_checks import CHECKS, by_id
@@ -103,8 +104,13 @@ class SshdAuditor(ConfigAuditor):
     file_globs: ClassVar[tuple[str, ...]] = ("sshd_config.d/*.conf",)
     checks: ClassVar[tuple[Check, ...]] = CHECKS
     cwes: ClassVar[frozenset[CweId]] = frozenset(c.cwe for c in CHECKS)
-    validator: ClassVar[Validator | None] = Validator("sshd", ("-t", "-f", "{file}"),
-                                                      "openssh-server")  # fmt: skip
+    validator: ClassVar[Validator | None] = Validator(
+        "sshd", ("-t", "-f", "{file}", "-o", "HostKey={hostkey}"), "openssh-server"
+    )
+
+    def prepare_sandbox(self, folder: Path, file: Path) -> dict[str, str]:
+        """A throwaway host key, so ``sshd -t`` runs without the server's real keys."""
+        return {"hostkey": str(_sandbox.ssh_host_key(folder))}
 
     def audit_text(self, text: str, path: str) -> list[Violation]:
         config = parse(text)

@@ -1,0 +1,102 @@
+"""Stand-ins that let a real validator load a config copied away from its host.
+
+A config refers to files that exist on the server it came from (host keys, certificates, log
+folders, the service user) but not necessarily on the machine running Mamori. For validation
+only, the sandboxed copy gets throwaway stand-ins: a fresh host key, a self-signed certificate,
+log and pid paths inside the sandbox. The live file and the patch itself are never changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import pwd
+import re
+import subprocess
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+log = logging.getLogger(__name__)
+
+
+def ssh_host_key(folder: Path) -> Path:
+    """A throwaway Ed25519 host key for ``sshd -t`` (and the privsep dir sshd insists on)."""
+    key = folder / "stand-ins" / "ssh_host_ed25519_key"
+    key.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", str(key)],  # noqa: S603,S607
+                   check=True, capture_output=True)  # fmt: skip
+    if os.geteuid() == 0:
+        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
+    return key
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A throwaway self-signed certificate and key (PEM) for TLS directives."""
+    out = folder / "stand-ins"
+    out.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mamori-sandbox")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now).not_valid_after(now + dt.timedelta(days=1))
+            .sign(key, hashes.SHA256()))  # fmt: skip
+    cert_path, key_path = out / "cert.pem", out / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))  # fmt: skip
+    return cert_path, key_path
+
+
+_NGINX_DIRECTIVE = re.compile(r"^(\s*)(\w+)(\s+)([^;#]+?)(\s*;)", re.MULTILINE)
+
+
+def nginx_stand_ins(text: str, folder: Path) -> str:
+    """Rewrite host-specific paths in a sandboxed nginx config to stand-ins in ``folder``."""
+    cert, key = self_signed(folder)
+    logs = folder / "stand-ins" / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+
+    def swap(m: re.Match[str]) -> str:
+        name, value = m.group(2), m.group(4).strip()
+        first = value.split()[0]
+        new = _nginx_value(name, first, cert, key, logs, folder)
+        if new is None:
+            return m.group(0)
+        return f"{m.group(1)}{name}{m.group(3)}{value.replace(first, new, 1)}{m.group(5)}"
+
+    return _NGINX_DIRECTIVE.sub(swap, text)
+
+
+def _nginx_value(name: str, value: str, cert: Path, key: Path, logs: Path, folder: Path
+                 ) -> str | None:  # fmt: skip
+    missing = value.startswith("/") and not Path(value).exists()
+    if name == "pid":
+        return str(folder / "stand-ins" / "nginx.pid")
+    if name in ("error_log", "access_log") and value not in ("off", "stderr"):
+        return str(logs / Path(value).name)
+    if name == "user" and not _user_exists(value):
+        return "nobody"
+    if name in ("ssl_certificate", "ssl_trusted_certificate", "ssl_client_certificate") and missing:
+        return str(cert)
+    if name == "ssl_certificate_key" and missing:
+        return str(key)
+    if name == "include" and missing and not any(c in value for c in "*?["):
+        stand_in = folder / "stand-ins" / Path(value).name
+        stand_in.touch()
+        return str(stand_in)
+    return None
+
+
+def _user_exists(name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
