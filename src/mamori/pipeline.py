@@ -17,7 +17,7 @@ from typing import Any
 
 from mamori import __version__
 from mamori.analysers.interface import AnalyserSettings
-from mamori.analysers.registry import CODE_ANALYSERS, load
+from mamori.analysers.registry import DEFAULT_ANALYSERS, load
 from mamori.analysers.runner import DEFAULT_TIMEOUT, Job, Outcome, ProgressHook, plan, run
 from mamori.errors import ConfigError
 from mamori.fusion import Coverage, PrecisionTable, fuse
@@ -43,7 +43,7 @@ class ScanOptions:
     """Files and folders to scan."""
     scope_file: str | None = None
     """Scope YAML; None means the paths themselves are the scope."""
-    analysers: tuple[str, ...] = CODE_ANALYSERS
+    analysers: tuple[str, ...] = DEFAULT_ANALYSERS
     """Registry ids of the analysers to run."""
     jobs: int | None = None
     """Parallel analyser processes (default: one per analyser)."""

@@ -75,9 +75,14 @@ def plan(analyser_ids: Sequence[str], targets: Sequence[Target], settings: Analy
 def run(jobs: Sequence[Job], settings: AnalyserSettings, *, workers: int | None = None,
         hook: ProgressHook | None = None) -> Outcome:  # fmt: skip
     """Run ``jobs`` with at most ``workers`` at once; never raises for an analyser's failure."""
-    workers = max(1, workers or len(jobs) or 1)
+    idle = [j for j in jobs if not j.targets]  # nothing to look at: no process needed
+    busy = [j for j in jobs if j.targets]
+    workers = max(1, workers or min(len(busy), 2 * (os.cpu_count() or 2)) or 1)
     with tempfile.TemporaryDirectory(prefix="mamori-run-") as tmp:
-        pending = [_Running.prepare(job, Path(tmp)) for job in jobs]
+        pending = [_Running.prepare(job, Path(tmp)) for job in busy]
+        for job in idle:
+            _notify(hook, job.analyser, "start")
+            _notify(hook, job.analyser, "ok")
         done: list[_Running] = []
         running: list[_Running] = []
         while pending or running:
@@ -93,7 +98,9 @@ def run(jobs: Sequence[Job], settings: AnalyserSettings, *, workers: int | None 
                     _notify(hook, r.job.analyser, r.status)
             time.sleep(0.02)
         done.sort(key=lambda r: [j.analyser for j in jobs].index(r.job.analyser))
-        return _gather(done)
+        out = _gather(done)
+    idle_runs = tuple(AnalyserRun(j.analyser, "", "ok", 0.0, 0, 0) for j in idle)
+    return Outcome(out.findings, out.skipped, out.runs + idle_runs, out.versions)
 
 
 def _notify(hook: ProgressHook | None, aid: str, event: str) -> None:

@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from mamori import __version__
-from mamori.analysers.registry import CODE_ANALYSERS, names
+from mamori.analysers.registry import DEFAULT_ANALYSERS, names
 from mamori.analysers.runner import DEFAULT_TIMEOUT
 from mamori.cli import fix, governance
 from mamori.errors import ConfigError, MamoriError
@@ -99,8 +99,8 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("--jobs", type=int, default=None, help="parallel analyser processes")
     s.add_argument(
         "--analysers",
-        default=",".join(CODE_ANALYSERS),
-        help=f"comma list (default: {','.join(CODE_ANALYSERS)})",
+        default=",".join(DEFAULT_ANALYSERS),
+        help=f"comma list (default: {','.join(DEFAULT_ANALYSERS)})",
     )
     s.add_argument(
         "--semgrep-rules",
