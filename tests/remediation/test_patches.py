@@ -61,7 +61,7 @@ def test_missing_validator_names_the_package(estate: Path, kv_auditors: None) ->
     [patch, _] = propose(findings(estate), str(estate))
     checked = verify(patch, Missing(AnalyserSettings()))
     assert checked.status is PatchStatus.FAILED
-    assert "apt-get install imaginary-pkg" in checked.verification[-1]
+    assert "install the imaginary-pkg package" in checked.verification[-1]
 
 
 def test_unparseable_config_is_skipped_with_reason(tmp_path: Path, kv_auditors: None) -> None:

@@ -13,8 +13,18 @@ from mamori.model import Finding, PatchStatus, Target, TargetKind
 from mamori.remediation import config_auditor, propose, verify
 
 ESTATE = Path(__file__).resolve().parents[2] / "examples" / "estate"
-BROKEN = {"sshd": "NoSuchSshdKeyword yes\n", "nginx": "no_such_nginx_directive on;\n"}
-CASES = [("sshd", "config/sshd_config"), ("nginx", "config/nginx.conf")]
+BROKEN = {
+    "sshd": "NoSuchSshdKeyword yes\n",
+    "nginx": "no_such_nginx_directive on;\n",
+    "postgresql": "no_such_pg_setting = on\n",
+    "redis": "no-such-redis-directive yes\n",
+}
+CASES = [
+    ("sshd", "config/sshd_config"),
+    ("nginx", "config/nginx.conf"),
+    ("postgresql", "config/postgresql.conf"),
+    ("redis", "config/redis.conf"),
+]
 
 
 def _findings(aid: str, rel: str) -> list[Finding]:
@@ -44,13 +54,11 @@ def test_a_patch_the_validator_rejects_is_never_verified(aid: str, rel: str) -> 
         if p.status is not PatchStatus.ADVISE_ONLY
     ]
     lines = patch.new_content.splitlines(keepends=True)
-    insert_at = 1 if aid == "sshd" else next(i for i, ln in enumerate(lines) if "http {" in ln) + 1
+    insert_at = next(i for i, ln in enumerate(lines) if "http {" in ln) + 1 if aid == "nginx" else 1
     bad = dataclasses.replace(
         patch, new_content="".join([*lines[:insert_at], BROKEN[aid], *lines[insert_at:]])
     )
     checked = verify(bad, config_auditor(aid, str(ESTATE)))  # type: ignore[arg-type]
     assert checked.status is PatchStatus.FAILED
     assert "validator: FAILED" in checked.verification[-1]
-    assert (
-        "NoSuchSshdKeyword" if aid == "sshd" else "no_such_nginx_directive"
-    ) in checked.verification[-1]
+    assert BROKEN[aid].split()[0] in checked.verification[-1]

@@ -16,12 +16,31 @@ _REGISTRY: dict[str, str] = {
     "nginx": "mamori.analysers.config.nginx:NginxAuditor",
     "sudoers": "mamori.analysers.config.sudoers:SudoersAuditor",
     "sysctl": "mamori.analysers.config.sysctl:SysctlAuditor",
+    "postgresql": "mamori.analysers.config.postgres:PostgresConfAuditor",
+    "pg_hba": "mamori.analysers.config.postgres:PgHbaAuditor",
+    "redis": "mamori.analysers.config.redis:RedisAuditor",
+    "dockerfile": "mamori.analysers.config.dockerfile:DockerfileAuditor",
+    "compose": "mamori.analysers.config.compose:ComposeAuditor",
+    "kubernetes": "mamori.analysers.config.kubernetes:KubernetesAuditor",
+    "dotenv": "mamori.analysers.config.dotenv:DotenvAuditor",
 }
 
 CODE_ANALYSERS: tuple[str, ...] = ("bandit", "semgrep", "secrets", "deps")
 """Code and dependency analysers."""
 
-CONFIG_ANALYSERS: tuple[str, ...] = ("sshd", "nginx", "sudoers", "sysctl")
+CONFIG_ANALYSERS: tuple[str, ...] = (
+    "sshd",
+    "nginx",
+    "sudoers",
+    "sysctl",
+    "postgresql",
+    "pg_hba",
+    "redis",
+    "dockerfile",
+    "compose",
+    "kubernetes",
+    "dotenv",
+)
 """Configuration auditors."""
 
 DEFAULT_ANALYSERS: tuple[str, ...] = CODE_ANALYSERS + CONFIG_ANALYSERS

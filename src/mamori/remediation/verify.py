@@ -13,6 +13,7 @@ import logging
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -65,7 +66,7 @@ def _validate(patch: Patch, auditor: ConfigAuditor, steps: list[str]) -> bool:
     program = find_program(validator.program)
     if program is None:
         steps.append(f"validator: FAILED, `{validator.program}` is not installed "
-                     f"(apt-get install {validator.package})")  # fmt: skip
+                     f"(install the {validator.package} package)")  # fmt: skip
         return False
     with tempfile.TemporaryDirectory(prefix="mamori-verify-") as tmp:
         target = _mirror(Path(patch.path), Path(tmp))
@@ -120,7 +121,7 @@ def find_program(name: str) -> str | None:
     found = shutil.which(name)
     if found:
         return found
-    for d in _SEARCH:
+    for d in (str(Path(sys.executable).parent), *_SEARCH):
         candidate = Path(d) / name
         if candidate.is_file() and os.access(candidate, os.X_OK):
             return str(candidate)

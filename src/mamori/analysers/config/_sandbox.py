@@ -100,3 +100,37 @@ def _user_exists(name: str) -> bool:
     except KeyError:
         return False
     return True
+
+
+def postgres_binaries() -> Path:
+    """The folder holding ``postgres`` and ``initdb`` (Debian keeps them off PATH)."""
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/postgres"),
+                        key=lambda p: int(p.parts[-3]) if p.parts[-3].isdigit() else 0)  # fmt: skip
+    if candidates:
+        return candidates[-1].parent
+    import shutil
+
+    found = shutil.which("postgres")
+    if found is None:
+        raise FileNotFoundError("postgres is not installed (apt-get install postgresql)")
+    return Path(found).resolve().parent
+
+
+def postgres_datadir(folder: Path) -> dict[str, str]:
+    """A throwaway cluster (initdb, owned by the ``postgres`` user) plus a TLS stand-in, so the
+    real server can load a sandboxed postgresql.conf / pg_hba.conf."""
+    bins = postgres_binaries()
+    data = folder / "pgdata"
+    pw = pwd.getpwnam("postgres")
+    for d in (folder, *folder.rglob("*")):
+        os.chown(d, pw.pw_uid, pw.pw_gid)
+    folder.chmod(0o755)
+    initdb = [str(bins / "initdb"), "-D", str(data), "-A", "trust", "--no-sync", "-U", "mamori"]
+    subprocess.run(["runuser", "-u", "postgres", "--", *initdb], check=True, capture_output=True)  # noqa: S603,S607
+    cert, key = self_signed(folder)
+    for src, name in ((cert, "server.crt"), (key, "server.key")):
+        dest = data / name
+        dest.write_bytes(src.read_bytes())
+        os.chown(dest, pw.pw_uid, pw.pw_gid)
+        dest.chmod(0o600)
+    return {"postgres": str(bins / "postgres"), "datadir": str(data)}
