@@ -71,7 +71,7 @@ def audit(args: argparse.Namespace, out: Console) -> int:
 
 
 def _verify(args: argparse.Namespace, ledger: Ledger, out: Console) -> int:
-    expect = Checkpoint.parse(_read(args.expect)) if args.expect else None
+    expect = _checkpoint_file(args.expect) if args.expect else None
     report = ledger.verify(expect=expect)
     if report.ok:
         out.print(f"ledger OK: {report.size} entries, {report.heads} signed heads verified")
@@ -110,7 +110,7 @@ def _checkpoint(args: argparse.Namespace, ledger: Ledger, out: Console) -> int:
 
 
 def _witness(args: argparse.Namespace, ledger: Ledger, out: Console) -> int:
-    cp = Checkpoint.parse(_read(args.checkpoint))
+    cp = _checkpoint_file(args.checkpoint)
     proof = []
     if args.proof:
         proof = [base64.b64decode(h) for h in json.loads(_read(args.proof))["proof"]]
@@ -172,6 +172,13 @@ def approvals(args: argparse.Namespace, out: Console) -> int:
         updated = gate.vote(args.id, args.by, approve=cmd == "approve", reason=args.reason)
         out.print(f"{updated.id}: {updated.status}")
         return 0
+
+
+def _checkpoint_file(path: str) -> Checkpoint:
+    try:
+        return Checkpoint.parse(_read(path))
+    except ValueError as e:
+        raise ConfigError(f"{path} is not a valid checkpoint: {e}") from e
 
 
 def _read(path_or_dash: str) -> str:

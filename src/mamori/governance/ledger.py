@@ -240,8 +240,8 @@ class Ledger:
             if idx != expected:
                 problems.append(f"entry {expected} is missing (next stored is {idx})")
                 return expected
-            body = bytes(body)
-            if merkle.leaf_hash(body) != bytes(leaf):
+            body = _as_bytes(body)
+            if merkle.leaf_hash(body) != _as_bytes(leaf):
                 problems.append(f"entry {idx}: body does not match its leaf hash (altered)")
             elif _body_header(body) != (kind, ts):
                 problems.append(f"entry {idx}: kind/time columns differ from the hashed body")
@@ -299,9 +299,21 @@ class Ledger:
             )
 
 
+def _as_bytes(value: object) -> bytes:
+    """Stored column as bytes, whatever type a tampered row holds (str, int, None…)."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    return str(value).encode("utf-8", "surrogateescape")
+
+
 def _body_header(body: bytes) -> tuple[str, str]:
-    parsed = json.loads(body)
-    return parsed.get("kind", ""), parsed.get("ts", "")
+    try:
+        parsed = json.loads(body)
+    except ValueError:
+        return "", ""
+    if not isinstance(parsed, dict):
+        return "", ""
+    return str(parsed.get("kind", "")), str(parsed.get("ts", ""))
 
 
 def _head_problems(keys: KeyRing, text: str, size: int, root: bytes) -> Sequence[str]:
