@@ -16,6 +16,8 @@ FAKES = {
         "crashing": "CrashingAnalyser",
         "hanging": "HangingAnalyser",
         "exiting": "ExitingAnalyser",
+        "lightmarker": "LightMarkerAnalyser",
+        "lightcrashing": "LightCrashingAnalyser",
     }.items()
 }
 

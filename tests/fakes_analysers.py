@@ -86,3 +86,17 @@ class ExitingAnalyser(Analyser):
 
     def analyse(self, targets: Sequence[Target]) -> Iterable[Finding | Skipped]:
         os._exit(9)
+
+
+class LightMarkerAnalyser(MarkerAnalyser):
+    """A lightweight (shared-process) marker analyser."""
+
+    id = "lightmarker"
+    lightweight = True
+
+
+class LightCrashingAnalyser(CrashingAnalyser):
+    """A lightweight analyser that crashes, sharing the process with others."""
+
+    id = "lightcrashing"
+    lightweight = True

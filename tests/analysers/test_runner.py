@@ -79,3 +79,19 @@ def _alive(pid: int) -> bool:
             os.waitpid(pid, os.WNOHANG)
         except ChildProcessError:
             pass
+
+
+def test_lightweight_analysers_share_a_worker_and_fail_alone(
+    tmp_path: Path, fake_analysers: dict[str, str]
+) -> None:
+    targets = _targets(tmp_path)
+    settings = AnalyserSettings(root=str(tmp_path))
+    jobs = plan(["lightcrashing", "lightmarker", "marker"], targets, settings)
+    assert [j.lightweight for j in jobs] == [True, True, False]
+    events: list[tuple[str, str]] = []
+    out = run(jobs, settings, hook=lambda a, e: events.append((a, e)))
+    status = {r.analyser: r.status for r in out.runs}
+    assert status == {"lightcrashing": "failed", "lightmarker": "ok", "marker": "ok"}
+    assert [r.analyser for r in out.runs] == ["lightcrashing", "lightmarker", "marker"]
+    assert sorted(f.analyser for f in out.findings) == ["lightmarker", "marker"]
+    assert ("lightmarker", "ok") in events and ("lightcrashing", "failed") in events

@@ -49,6 +49,8 @@ class Analyser(abc.ABC):
     """File suffixes it takes (lower-case, with dot); empty means every text file."""
     cwes: ClassVar[frozenset[CweId]] = frozenset()
     """CWE ids it can emit; fusion uses this to tell who could have agreed."""
+    lightweight: ClassVar[bool] = False
+    """Fast, pure-Python analysers share one worker process instead of starting their own."""
 
     def __init__(self, settings: AnalyserSettings) -> None:
         self.settings = settings

@@ -45,6 +45,8 @@ class Job:
     """Targets the analyser accepted."""
     timeout: float = DEFAULT_TIMEOUT
     """Seconds before the worker is killed."""
+    lightweight: bool = False
+    """Shares one worker process with the other lightweight jobs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +70,21 @@ def plan(analyser_ids: Sequence[str], targets: Sequence[Target], settings: Analy
     for aid in analyser_ids:
         analyser = load_path(resolve(aid))(settings)
         accepted = tuple(t for t in targets if analyser.accepts(t))
-        jobs.append(Job(aid, accepted, timeout))
+        jobs.append(Job(aid, accepted, timeout, type(analyser).lightweight))
     return jobs
 
 
 def run(jobs: Sequence[Job], settings: AnalyserSettings, *, workers: int | None = None,
         hook: ProgressHook | None = None) -> Outcome:  # fmt: skip
-    """Run ``jobs`` with at most ``workers`` at once; never raises for an analyser's failure."""
+    """Run ``jobs`` with at most ``workers`` processes at once; never raises for an analyser's
+    failure. Heavy analysers get a process each; lightweight ones share one."""
     idle = [j for j in jobs if not j.targets]  # nothing to look at: no process needed
-    busy = [j for j in jobs if j.targets]
-    workers = max(1, workers or min(len(busy), 2 * (os.cpu_count() or 2)) or 1)
+    heavy = [(j,) for j in jobs if j.targets and not j.lightweight]
+    light = tuple(j for j in jobs if j.targets and j.lightweight)
+    groups = heavy + ([light] if light else [])
+    workers = max(1, workers or min(len(groups), 2 * (os.cpu_count() or 2)) or 1)
     with tempfile.TemporaryDirectory(prefix="mamori-run-") as tmp:
-        pending = [_Running.prepare(job, Path(tmp)) for job in busy]
+        pending = [_Running(g, Path(tmp)) for g in groups]
         for job in idle:
             _notify(hook, job.analyser, "start")
             _notify(hook, job.analyser, "ok")
@@ -90,17 +95,20 @@ def run(jobs: Sequence[Job], settings: AnalyserSettings, *, workers: int | None 
                 r = pending.pop(0)
                 r.start(settings)
                 running.append(r)
-                _notify(hook, r.job.analyser, "start")
+                for job in r.jobs:
+                    _notify(hook, job.analyser, "start")
             for r in list(running):
                 if r.poll():
                     running.remove(r)
                     done.append(r)
-                    _notify(hook, r.job.analyser, r.status)
+                    for job, status in zip(r.jobs, r.statuses(), strict=True):
+                        _notify(hook, job.analyser, status)
             time.sleep(0.02)
-        done.sort(key=lambda r: [j.analyser for j in jobs].index(r.job.analyser))
         out = _gather(done)
-    idle_runs = tuple(AnalyserRun(j.analyser, "", "ok", 0.0, 0, 0) for j in idle)
-    return Outcome(out.findings, out.skipped, out.runs + idle_runs, out.versions)
+    order = [j.analyser for j in jobs]
+    runs = sorted(out.runs + tuple(AnalyserRun(j.analyser, "", "ok", 0.0, 0, 0) for j in idle),
+                  key=lambda r: order.index(r.analyser))  # fmt: skip
+    return Outcome(out.findings, out.skipped, tuple(runs), out.versions)
 
 
 def _notify(hook: ProgressHook | None, aid: str, event: str) -> None:
@@ -108,63 +116,78 @@ def _notify(hook: ProgressHook | None, aid: str, event: str) -> None:
         hook(aid, event)
 
 
-@dataclass
 class _Running:
-    """Book-keeping for one worker process (mutable, private to the runner loop)."""
+    """One worker process running one or more jobs in turn (private to the runner loop)."""
 
-    job: Job
-    out: Path
-    proc: Any = None
-    started: float = 0.0
-    seconds: float = 0.0
-    status: str = "pending"
-    payload: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def prepare(cls, job: Job, tmp: Path) -> _Running:
-        return cls(job, tmp / f"{job.analyser}.pickle")
+    def __init__(self, jobs: tuple[Job, ...], tmp: Path) -> None:
+        self.jobs = jobs
+        self.folder = tmp / "-".join(j.analyser for j in jobs)
+        self.folder.mkdir()
+        self.timeout = sum(j.timeout for j in jobs) if len(jobs) > 1 else jobs[0].timeout
+        self.proc: Any = None
+        self.started = 0.0
+        self.seconds = 0.0
+        self.timed_out = False
+        self.payloads: dict[str, dict[str, Any]] = {}
 
     def start(self, settings: AnalyserSettings) -> None:
         ctx = mp.get_context("spawn")
-        args = (resolve(self.job.analyser), settings, self.job.targets, str(self.out))
-        self.proc = ctx.Process(target=_worker, args=args, name=f"mamori-{self.job.analyser}")
+        work = [(j.analyser, resolve(j.analyser), j.targets) for j in self.jobs]
+        name = f"mamori-{self.folder.name}"
+        self.proc = ctx.Process(target=_worker, args=(work, settings, str(self.folder)), name=name)
         self.started = time.monotonic()
         self.proc.start()
 
     def poll(self) -> bool:
         """Advance this worker's state; True once it has finished one way or another."""
         elapsed = time.monotonic() - self.started
-        if self.proc.exitcode is None and elapsed <= self.job.timeout:
+        if self.proc.exitcode is None and elapsed <= self.timeout:
             return False
         if self.proc.exitcode is None:
             _kill_group(self.proc.pid)
             self.proc.join(5)
-            self.status = "timeout"
+            self.timed_out = True
         else:
             self.proc.join()
-            self.payload = _read_payload(self.out)
-            self.status = "ok" if self.proc.exitcode == 0 and "items" in self.payload else "failed"
+        self.payloads = {j.analyser: _read_payload(self.folder / f"{j.analyser}.pickle")
+                         for j in self.jobs}  # fmt: skip
         self.seconds = elapsed
         return True
 
-    def result(self) -> tuple[list[Finding], list[Skipped], AnalyserRun]:
-        aid = self.job.analyser
-        version = str(self.payload.get("version", ""))
-        if self.status == "ok":
-            items = self.payload["items"]
+    def statuses(self) -> list[str]:
+        """``ok``, ``failed`` or ``timeout`` per job, in job order."""
+        out = []
+        for j in self.jobs:
+            payload = self.payloads.get(j.analyser, {})
+            if "items" in payload:
+                out.append("ok")
+            elif "error" in payload or not self.timed_out:
+                out.append("failed")
+            else:
+                out.append("timeout")
+        return out
+
+    def results(self) -> list[tuple[list[Finding], list[Skipped], AnalyserRun]]:
+        return [self._result(j, s) for j, s in zip(self.jobs, self.statuses(), strict=True)]
+
+    def _result(self, job: Job, status: str) -> tuple[list[Finding], list[Skipped], AnalyserRun]:
+        aid = job.analyser
+        payload = self.payloads.get(aid, {})
+        version = str(payload.get("version", ""))
+        seconds = float(payload.get("seconds", self.seconds))
+        if status == "ok":
+            items = payload["items"]
             findings = [i for i in items if isinstance(i, Finding)]
             skipped = [i for i in items if isinstance(i, Skipped)]
-            run = AnalyserRun(
-                aid, version, "ok", self.seconds, len(findings), len(self.job.targets)
-            )
-            return findings, skipped, run
-        if self.status == "timeout":
-            error = f"timed out after {self.job.timeout:g}s and was stopped"
+            return findings, skipped, AnalyserRun(aid, version, "ok", seconds, len(findings),
+                                                  len(job.targets))  # fmt: skip
+        if status == "timeout":
+            error = f"timed out after {self.timeout:g}s and was stopped"
         else:
-            error = self.payload.get("error") or f"worker exited with code {self.proc.exitcode}"
-        log.warning("analyser %s %s: %s", aid, self.status, error)
-        run = AnalyserRun(aid, version, self.status, self.seconds, 0, len(self.job.targets), error)
-        return [], [Skipped(aid, f"analyser {self.status}: {error}", aid)], run
+            error = payload.get("error") or f"worker exited with code {self.proc.exitcode}"
+        log.warning("analyser %s %s: %s", aid, status, error)
+        run = AnalyserRun(aid, version, status, seconds, 0, len(job.targets), error)
+        return [], [Skipped(aid, f"analyser {status}: {error}", aid)], run
 
 
 def _gather(done: Sequence[_Running]) -> Outcome:
@@ -172,10 +195,10 @@ def _gather(done: Sequence[_Running]) -> Outcome:
     skipped: list[Skipped] = []
     runs: list[AnalyserRun] = []
     for r in done:
-        f, s, run_ = r.result()
-        findings += f
-        skipped += s
-        runs.append(run_)
+        for f, s, run_ in r.results():
+            findings += f
+            skipped += s
+            runs.append(run_)
     return Outcome(
         tuple(findings), tuple(skipped), tuple(runs), {r.analyser: r.version for r in runs}
     )
@@ -200,25 +223,31 @@ def _kill_group(pid: int) -> None:
             pass
 
 
-def _worker(import_path: str, settings: AnalyserSettings, targets: tuple[Target, ...],
-            out: str) -> None:  # fmt: skip
-    """Worker entry point: run one analyser and pickle what it yields (or why it failed)."""
+def _worker(work: list[tuple[str, str, tuple[Target, ...]]], settings: AnalyserSettings,
+            folder: str) -> None:  # fmt: skip
+    """Worker entry point: run each analyser in turn, pickling what it yields (or why it
+    failed) to ``<folder>/<id>.pickle`` as soon as it is done."""
     os.setpgrp()  # lead a process group so a timeout kills the engines we start too
     _configure_worker_logging()
-    payload: dict[str, Any] = {}
-    try:
-        analyser = load_path(import_path)(settings)
-        payload["version"] = analyser.version
-        payload["items"] = list(analyser.analyse(targets))
-    except BaseException as e:  # noqa: BLE001 - reported to the parent as data, never lost
-        payload.pop("items", None)
-        payload["error"] = f"{type(e).__name__}: {e}"
-        payload["traceback"] = traceback.format_exc(limit=8)
-    tmp = out + ".part"
-    with open(tmp, "wb") as fh:
-        pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, out)
-    if "error" in payload:
+    failed = False
+    for aid, import_path, targets in work:
+        payload: dict[str, Any] = {}
+        started = time.monotonic()
+        try:
+            analyser = load_path(import_path)(settings)
+            payload["version"] = analyser.version
+            payload["items"] = list(analyser.analyse(targets))
+        except BaseException as e:  # noqa: BLE001 - reported to the parent as data, never lost
+            payload.pop("items", None)
+            payload["error"] = f"{type(e).__name__}: {e}"
+            payload["traceback"] = traceback.format_exc(limit=8)
+            failed = True
+        payload["seconds"] = time.monotonic() - started
+        out = os.path.join(folder, f"{aid}.pickle")
+        with open(out + ".part", "wb") as fh:
+            pickle.dump(payload, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(out + ".part", out)
+    if failed and len(work) == 1:
         raise SystemExit(1)
 
 

@@ -99,6 +99,7 @@ class ConfigAuditor(Analyser):
     """The check catalogue."""
     validator: ClassVar[Validator | None] = None
     """Native validator for patched files; None when only a parser check applies."""
+    lightweight: ClassVar[bool] = True
     format_version: ClassVar[str] = "1"
     """Bumped whenever checks change."""
 

@@ -51,6 +51,7 @@ class DependencyAnalyser(Analyser):
     """
 
     id = ANALYSER_ID
+    lightweight = True
     cwes = frozenset({CWE_VULNERABLE_DEPENDENCY})
 
     def accepts(self, target: Target) -> bool:
