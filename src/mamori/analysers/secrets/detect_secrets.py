@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import locale
 import logging
+import os
 import re
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from importlib import metadata
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mamori.analysers.interface import Analyser, read_lines
 from mamori.model import (
@@ -113,7 +115,7 @@ class SecretsAnalyser(Analyser):
         from detect_secrets.core.scan import scan_file
 
         try:
-            secrets = list(scan_file(target.locator))
+            secrets = _scan_candidates(target.locator, scan_file)
         except Exception as e:  # a plugin or transformer failing on one file is one skip
             # The error text may quote the file, so only its type is kept.
             reason = f"detect-secrets failed on this file ({type(e).__name__})"
@@ -274,3 +276,33 @@ def _apply_spans(text: str, spans: list[tuple[int, int, str]], own_label: str) -
         pos = end
     parts.append(text[pos:])
     return "".join(parts)
+
+
+# detect-secrets runs every plugin and filter on every line (~1,000 lines/s, blank lines
+# included). Lines that cannot hold a secret for any of its plugins are dropped first: a
+# plugin needs a secret-ish keyword (its keyword denylist), a long token (every format and
+# entropy plugin matches 16+ characters), a PEM header, or credentials in a URL.
+_CANDIDATE = re.compile(
+    r"(?i:pass|pwd|secret|key|token|auth|cred|priv|contrase)"
+    r"|[A-Za-z0-9+/=_\-]{16,}|-----BEGIN|://[^\s:/@]+:[^\s/@]+@"
+)
+
+
+def _scan_candidates(path: str, scan_file: Any) -> list[PotentialSecret]:
+    """detect-secrets on the lines that could hold a secret, with original line numbers."""
+    with open(path, encoding="utf-8", errors="surrogateescape") as fh:
+        lines = fh.read().splitlines()
+    keep = [i for i, line in enumerate(lines) if _CANDIDATE.search(line)]
+    if not keep:
+        return []
+    if len(keep) == len(lines):
+        return list(scan_file(path))
+    with tempfile.TemporaryDirectory(prefix="mamori-secrets-") as tmp:
+        reduced = os.path.join(tmp, os.path.basename(path))
+        with open(reduced, "w", encoding="utf-8", errors="surrogateescape") as fh:
+            fh.write("\n".join(lines[i] for i in keep) + "\n")
+        found = list(scan_file(reduced))
+    for secret in found:
+        secret.line_number = keep[secret.line_number - 1] + 1
+        secret.filename = path
+    return found
