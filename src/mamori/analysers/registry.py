@@ -12,6 +12,7 @@ _REGISTRY: dict[str, str] = {
     "semgrep": "mamori.analysers.code.semgrep:SemgrepAnalyser",
     "secrets": "mamori.analysers.secrets.detect_secrets:SecretsAnalyser",
     "deps": "mamori.analysers.deps.analyser:DependencyAnalyser",
+    "taint": "mamori.analysers.taint.analyser:TaintAnalyser",
     "sshd": "mamori.analysers.config.sshd:SshdAuditor",
     "nginx": "mamori.analysers.config.nginx:NginxAuditor",
     "sudoers": "mamori.analysers.config.sudoers:SudoersAuditor",
@@ -25,7 +26,7 @@ _REGISTRY: dict[str, str] = {
     "dotenv": "mamori.analysers.config.dotenv:DotenvAuditor",
 }
 
-CODE_ANALYSERS: tuple[str, ...] = ("bandit", "semgrep", "secrets", "deps")
+CODE_ANALYSERS: tuple[str, ...] = ("taint", "bandit", "semgrep", "secrets", "deps")
 """Code and dependency analysers."""
 
 CONFIG_ANALYSERS: tuple[str, ...] = (

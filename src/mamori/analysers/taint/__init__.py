@@ -1,0 +1,5 @@
+"""Mamori's inter-procedural taint engine for Python (see :mod:`.analyser`)."""
+
+from mamori.analysers.taint.analyser import TaintAnalyser
+
+__all__ = ["TaintAnalyser"]

@@ -1,0 +1,182 @@
+"""Mamori's own inter-procedural taint analysis for Python.
+
+Every ``.py`` target is parsed once; imports between the given files are resolved (module
+names are paths relative to the scan root), a call graph of functions, methods (``self.``
+calls, simple class hierarchies), imported names and decorated functions is built, and
+per-function summaries are computed bottom-up to a fixpoint. Untrusted data (Flask, Django,
+FastAPI/Starlette request data and route parameters, ``input()``, ``sys.argv``) that reaches a
+sink (SQL, OS command, code, deserialisation, path, redirect, XSS, LDAP, XPath, XXE, SSRF,
+session) becomes a finding at the sink line with the trace from source to sink. Constant
+conditions prune dead branches; per-key container values, sanitising conversions, sink-specific
+sanitisers and allow-list guards keep precision. A few non-flow checks (insecure cookies, weak
+password hashes, non-crypto random secrets) run on the same trees.
+
+Options (``AnalyserSettings.options``):
+
+``taint_rules`` (list of paths)
+    Extra YAML rule files merged over the shipped pack (format: :mod:`.rules`).
+``taint_environ`` (bool, default False)
+    Treat ``os.environ``/``os.getenv`` as sources (findings from them get LOW confidence).
+
+Confidence is HIGH when every call on the path resolved, MEDIUM when an unresolved call passed
+the taint on by default, LOW when the source is a heuristic one.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import warnings
+from collections.abc import Iterable, Sequence
+from functools import cached_property
+from pathlib import Path
+
+from mamori.analysers.interface import Analyser, read_lines
+from mamori.analysers.taint.callgraph import Program
+from mamori.analysers.taint.checks import Hit, run_checks
+from mamori.analysers.taint.engine import solve
+from mamori.analysers.taint.rules import RulePack, load_rules
+from mamori.analysers.taint.summaries import Flow
+from mamori.model import (
+    Confidence,
+    CweId,
+    Finding,
+    Fingerprint,
+    Location,
+    Skipped,
+    Target,
+    line_fingerprint,
+    weakness_class,
+)
+from mamori.targets import display_path
+
+__all__ = ["ENGINE_VERSION", "TaintAnalyser"]
+
+log = logging.getLogger(__name__)
+
+ENGINE_VERSION = "1.0"
+"""Version of the engine; the rule pack adds its own."""
+MAX_FILE_BYTES = 2_000_000
+"""Larger files are skipped (generated code)."""
+
+
+class TaintAnalyser(Analyser):
+    """Inter-procedural source-to-sink taint analysis of Python code (see module docs)."""
+
+    id = "taint"
+    suffixes = frozenset({".py"})
+    cwes = frozenset(
+        CweId(c) for c in (89, 78, 94, 95, 502, 611, 22, 601, 79, 918, 90, 643, 501, 614, 328, 330)
+    )
+
+    @property
+    def version(self) -> str:
+        """Engine version plus the number of rules in use."""
+        return f"{ENGINE_VERSION}+rules.{len(self.rules.sinks)}"
+
+    @cached_property
+    def rules(self) -> RulePack:
+        """The shipped rule pack merged with ``taint_rules``."""
+        extra = self.settings.option("taint_rules") or []
+        if isinstance(extra, str | Path):
+            extra = [extra]
+        return load_rules([Path(p) for p in extra])
+
+    def analyse(self, targets: Sequence[Target]) -> Iterable[Finding | Skipped]:
+        """Parse every target, solve the whole program, and report flows and check hits."""
+        root = Path(self.settings.root).resolve()
+        program = Program(self.rules)
+        items: list[Finding | Skipped] = []
+        by_display: dict[str, str] = {}
+        for target in targets:
+            shown = display_path(Path(target.locator), root)
+            tree_or_skip = self._parse(target, shown)
+            if isinstance(tree_or_skip, Skipped):
+                items.append(tree_or_skip)
+                continue
+            program.add_module(shown, tree_or_skip)
+            by_display[shown] = target.locator
+        program.index()
+        options = frozenset({"environ"} if self.settings.option("taint_environ") else ())
+        flows = solve(program, options)
+        log.info(
+            "taint: %d modules, %d functions, %d flows",
+            len(program.modules),
+            len(program.functions),
+            len(flows),
+        )
+        items += [self._flow_finding(f, by_display) for f in flows if f.sink.path in by_display]
+        for mod in program.modules.values():
+            items += [self._hit_finding(h, mod.path, by_display) for h in run_checks(program, mod)]
+        return items
+
+    def _parse(self, target: Target, shown: str) -> ast.Module | Skipped:
+        try:
+            data = Path(target.locator).read_bytes()
+        except OSError as e:
+            return Skipped(shown, f"cannot read the file: {e.strerror or e}", self.id)
+        if len(data) > MAX_FILE_BYTES:
+            return Skipped(shown, f"larger than {MAX_FILE_BYTES} bytes; not analysed", self.id)
+        if b"\x00" in data:
+            return Skipped(shown, "binary content (NUL bytes); not Python source", self.id)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:
+            return Skipped(shown, f"not valid UTF-8 at byte {e.start}", self.id)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                return ast.parse(text, filename=shown)
+        except SyntaxError as e:
+            return Skipped(shown, f"Python syntax error at line {e.lineno}: {e.msg}", self.id)
+        except (ValueError, RecursionError, MemoryError) as e:
+            return Skipped(shown, f"cannot be parsed: {type(e).__name__}", self.id)
+
+    def _flow_finding(self, flow: Flow, by_display: dict[str, str]) -> Finding:
+        weakness = self.rules.weakness(flow.cwe)
+        rule_id = f"taint.{weakness.name}"
+        path = flow.sink.path
+        line = flow.sink.start_line
+        if flow.heuristic:
+            confidence = Confidence.LOW
+        else:
+            confidence = Confidence.HIGH if flow.resolved else Confidence.MEDIUM
+        source = flow.trace[0] if flow.trace else None
+        origin = f" from {source.note} at {source.location}" if source else ""
+        return Finding(
+            analyser=self.id,
+            analyser_version=self.version,
+            rule_id=rule_id,
+            title=weakness.title,
+            message=f"Untrusted data{origin} reaches {flow.sink_name} (CWE-{flow.cwe}).",
+            severity=weakness.severity,
+            confidence=confidence,
+            location=flow.sink,
+            fingerprint=self._fingerprint(flow.cwe, rule_id, path, line, by_display),
+            cwe=(flow.cwe,),
+            trace=flow.trace,
+            properties={"sink": flow.sink_name, "steps": len(flow.trace)},
+        )
+
+    def _hit_finding(self, hit: Hit, path: str, by_display: dict[str, str]) -> Finding:
+        weakness = self.rules.weakness(hit.cwe)
+        rule_id = f"taint.{weakness.name}"
+        return Finding(
+            analyser=self.id,
+            analyser_version=self.version,
+            rule_id=rule_id,
+            title=weakness.title,
+            message=hit.message,
+            severity=weakness.severity,
+            confidence=hit.confidence,
+            location=Location(path=path, start_line=hit.line, end_line=hit.line),
+            fingerprint=self._fingerprint(hit.cwe, rule_id, path, hit.line, by_display),
+            cwe=(hit.cwe,),
+        )
+
+    @staticmethod
+    def _fingerprint(
+        cwe: CweId, rule_id: str, path: str, line: int, by_display: dict[str, str]
+    ) -> Fingerprint:
+        lines = read_lines(by_display[path])
+        return line_fingerprint(weakness_class((cwe,), rule_id), path, lines, line)

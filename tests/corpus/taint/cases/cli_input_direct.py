@@ -1,0 +1,6 @@
+# ruff: noqa
+import os
+
+
+def main():
+    os.system(input())  # sink: 78

@@ -1,0 +1,25 @@
+# ruff: noqa
+import os
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.form["q"]
+    v = "fixed-value" if 3 * 7 > 5 else data
+    fh = open(v)  # safe: 22
+    return None

@@ -1,0 +1,23 @@
+# ruff: noqa
+import os
+from django.http import JsonResponse
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def view(request):
+    data = request.GET.get("q")
+    box = {"key": data, "other": "fixed-value"}
+    v = box["other"]
+    os.remove(v)  # safe: 22
+    return None

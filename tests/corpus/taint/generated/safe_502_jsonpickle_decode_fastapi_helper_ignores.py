@@ -1,0 +1,26 @@
+# ruff: noqa
+import jsonpickle
+import json
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data.strip()
+    v = constant_of(data)
+    obj = jsonpickle.decode(v)  # safe: 502
+    return None

@@ -1,0 +1,23 @@
+# ruff: noqa
+import yaml
+import sys
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def main():
+    data = input()
+    box = {"key": data, "other": "fixed-value"}
+    v = box["other"]
+    obj = yaml.load(v)  # safe: 502
+    return None

@@ -1,0 +1,24 @@
+# ruff: noqa
+import yaml
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data
+    obj = yaml.load(data, Loader=yaml.SafeLoader)  # safe: 502
+    return None

@@ -1,0 +1,25 @@
+# ruff: noqa
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+import sys
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def main():
+    data = input()
+    v = "fixed-value"
+    if False:
+        v = data
+    resp = HttpResponseRedirect(v)  # safe: 601
+    return None

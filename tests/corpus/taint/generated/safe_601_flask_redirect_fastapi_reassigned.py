@@ -1,0 +1,26 @@
+# ruff: noqa
+from flask import redirect
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data.strip()
+    v = data
+    v = "fixed-value"
+    resp = redirect(v)  # safe: 601
+    return None

@@ -1,0 +1,24 @@
+# ruff: noqa
+import subprocess
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.get_json()
+    subprocess.Popen(["ls", "-l", data])  # safe: 78
+    return None

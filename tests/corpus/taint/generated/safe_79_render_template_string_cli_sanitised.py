@@ -1,0 +1,22 @@
+# ruff: noqa
+from flask import render_template_string
+import html
+import sys
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def main():
+    data = sys.argv[1]
+    page = render_template_string("<p>" + html.escape(data) + "</p>")  # safe: 79
+    return None

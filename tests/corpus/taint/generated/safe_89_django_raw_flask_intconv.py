@@ -1,0 +1,25 @@
+# ruff: noqa
+from shop.models import Order
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.cookies.get("q")
+    v = str(int(data))
+    rows = Order.objects.raw(v)  # safe: 89
+    return None

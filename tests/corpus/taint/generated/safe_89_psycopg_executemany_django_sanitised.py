@@ -1,0 +1,22 @@
+# ruff: noqa
+import psycopg2
+from django.http import JsonResponse
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def view(request):
+    data = request.POST["q"]
+    conn = psycopg2.connect("")
+    conn.cursor().executemany("INSERT INTO t VALUES (%s)", [(data,)])  # safe: 89
+    return None

@@ -1,0 +1,26 @@
+# ruff: noqa
+import psycopg2
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data.strip()
+    v = "fixed-value" if 3 * 7 > 5 else data
+    conn = psycopg2.connect("")
+    conn.cursor().executemany(v, [])  # safe: 89
+    return None

@@ -1,0 +1,26 @@
+# ruff: noqa
+import pymysql
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data.strip()
+    v = str(uuid.UUID(data))
+    db = pymysql.connect()
+    db.cursor().execute(v)  # safe: 89
+    return None

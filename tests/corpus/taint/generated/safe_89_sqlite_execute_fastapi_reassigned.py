@@ -1,0 +1,27 @@
+# ruff: noqa
+import sqlite3
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data.strip()
+    v = data
+    v = "fixed-value"
+    cur = sqlite3.connect("app.db").cursor()
+    cur.execute(v)  # safe: 89
+    return None

@@ -1,0 +1,28 @@
+# ruff: noqa
+import ldap
+from ldap.filter import escape_filter_chars
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.form["q"]
+    v = data
+    v = "fixed-value"
+    conn = ldap.initialize("ldap://dir")
+    res = conn.search_s("dc=bank", ldap.SCOPE_SUBTREE, "(uid=" + v + ")")  # safe: 90
+    return None

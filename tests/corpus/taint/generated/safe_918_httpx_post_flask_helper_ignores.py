@@ -1,0 +1,25 @@
+# ruff: noqa
+import httpx
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.values.get("q")
+    v = constant_of(data)
+    resp = httpx.post(v, json={})  # safe: 918
+    return None

@@ -1,0 +1,26 @@
+# ruff: noqa
+import urllib.request
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data.strip()
+    v = data
+    v = "fixed-value"
+    resp = urllib.request.urlopen(v)  # safe: 918
+    return None

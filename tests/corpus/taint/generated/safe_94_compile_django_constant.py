@@ -1,0 +1,21 @@
+# ruff: noqa
+from django.http import JsonResponse
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def view(request):
+    data = request.COOKIES.get("q")
+    v = "fixed-value"
+    code = compile(v, "<input>", "exec")  # safe: 94
+    return None

@@ -1,0 +1,28 @@
+# ruff: noqa
+import codecs
+import os
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data
+    v = ""
+    for part in data.split(","):
+        v = v + part
+    fh = codecs.open(v, "r")  # sink: 22
+    return None

@@ -1,0 +1,22 @@
+# ruff: noqa
+import os
+import sys
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def main():
+    data = sys.argv[1]
+    v = "prefix-%s" % data
+    fh = open(v)  # sink: 22
+    return None

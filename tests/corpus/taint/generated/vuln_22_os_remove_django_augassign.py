@@ -1,0 +1,23 @@
+# ruff: noqa
+import os
+from django.http import JsonResponse
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def view(request):
+    data = request.POST["q"]
+    v = "prefix-"
+    v += data
+    os.remove(v)  # sink: 22
+    return None

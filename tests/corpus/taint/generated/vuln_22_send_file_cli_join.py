@@ -1,0 +1,23 @@
+# ruff: noqa
+from flask import send_file
+from werkzeug.utils import secure_filename
+import sys
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def main():
+    data = sys.argv[1]
+    v = "-".join(["prefix", data])
+    resp = send_file(v)  # sink: 22
+    return None

@@ -1,0 +1,26 @@
+# ruff: noqa
+from flask import session
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.headers["X-Q"]
+    pair = ("fixed", data)
+    v = pair[1]
+    session["user"] = v  # sink: 501
+    return None

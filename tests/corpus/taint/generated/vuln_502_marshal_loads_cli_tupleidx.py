@@ -1,0 +1,23 @@
+# ruff: noqa
+import marshal
+import sys
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def main():
+    data = sys.argv[1]
+    pair = ("fixed", data)
+    v = pair[1]
+    obj = marshal.loads(v)  # sink: 502
+    return None

@@ -1,0 +1,26 @@
+# ruff: noqa
+import marshal
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data
+    box = {"key": data, "other": "fixed"}
+    v = box["key"]
+    obj = marshal.loads(v)  # sink: 502
+    return None

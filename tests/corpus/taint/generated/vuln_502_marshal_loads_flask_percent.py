@@ -1,0 +1,25 @@
+# ruff: noqa
+import marshal
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.headers["X-Q"]
+    v = "prefix-%s" % data
+    obj = marshal.loads(v)  # sink: 502
+    return None

@@ -1,0 +1,25 @@
+# ruff: noqa
+import shelve
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.get_json()
+    v = f"prefix-{data}"
+    db = shelve.open(v)  # sink: 502
+    return None

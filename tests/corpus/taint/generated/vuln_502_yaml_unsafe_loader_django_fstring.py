@@ -1,0 +1,22 @@
+# ruff: noqa
+import yaml
+from django.http import JsonResponse
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def view(request):
+    data = request.COOKIES.get("q")
+    v = f"prefix-{data}"
+    obj = yaml.load(v, Loader=yaml.Loader)  # sink: 502
+    return None

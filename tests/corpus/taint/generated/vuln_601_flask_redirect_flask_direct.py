@@ -1,0 +1,25 @@
+# ruff: noqa
+from flask import redirect
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.args.get("q")
+    v = data
+    resp = redirect(v)  # sink: 601
+    return None

@@ -1,0 +1,26 @@
+# ruff: noqa
+from lxml import etree
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.get_json()
+    v = "-".join(["prefix", data])
+    tree = etree.parse("accounts.xml")
+    nodes = tree.xpath("//user[@name='" + v + "']")  # sink: 643
+    return None

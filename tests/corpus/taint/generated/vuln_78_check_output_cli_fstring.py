@@ -1,0 +1,23 @@
+# ruff: noqa
+import subprocess
+import shlex
+import sys
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def main():
+    data = sys.argv[1]
+    v = f"prefix-{data}"
+    subprocess.check_output(v, shell=True)  # sink: 78
+    return None

@@ -1,0 +1,26 @@
+# ruff: noqa
+import subprocess
+import shlex
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.args.get("q")
+    v = "prefix-{}".format(data)
+    subprocess.check_output(v, shell=True)  # sink: 78
+    return None

@@ -1,0 +1,23 @@
+# ruff: noqa
+import os
+import shlex
+import sys
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def main():
+    data = sys.argv[1]
+    v = "prefix-" + data
+    out = os.popen(v)  # sink: 78
+    return None

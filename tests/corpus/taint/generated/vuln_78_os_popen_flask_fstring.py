@@ -1,0 +1,26 @@
+# ruff: noqa
+import os
+import shlex
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.get_json()
+    v = f"prefix-{data}"
+    out = os.popen(v)  # sink: 78
+    return None

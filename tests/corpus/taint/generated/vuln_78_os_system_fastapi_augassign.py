@@ -1,0 +1,27 @@
+# ruff: noqa
+import os
+import shlex
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data
+    v = "prefix-"
+    v += data
+    os.system(v)  # sink: 78
+    return None

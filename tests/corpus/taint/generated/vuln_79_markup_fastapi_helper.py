@@ -1,0 +1,25 @@
+# ruff: noqa
+from markupsafe import Markup, escape
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data
+    v = build(data)
+    html = Markup("<b>" + v + "</b>")  # sink: 79
+    return None

@@ -1,0 +1,22 @@
+# ruff: noqa
+from shop.models import Order
+import sys
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def main():
+    data = sys.argv[1]
+    v = data
+    rows = Order.objects.raw(v)  # sink: 89
+    return None

@@ -1,0 +1,27 @@
+# ruff: noqa
+import psycopg2
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.headers["X-Q"]
+    pair = ("fixed", data)
+    v = pair[1]
+    conn = psycopg2.connect("")
+    conn.cursor().executemany(v, [])  # sink: 89
+    return None

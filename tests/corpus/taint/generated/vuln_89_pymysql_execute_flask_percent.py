@@ -1,0 +1,26 @@
+# ruff: noqa
+import pymysql
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.headers["X-Q"]
+    v = "prefix-%s" % data
+    db = pymysql.connect()
+    db.cursor().execute(v)  # sink: 89
+    return None

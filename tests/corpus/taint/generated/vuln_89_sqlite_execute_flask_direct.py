@@ -1,0 +1,26 @@
+# ruff: noqa
+import sqlite3
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.args.get("q")
+    v = data
+    cur = sqlite3.connect("app.db").cursor()
+    cur.execute(v)  # sink: 89
+    return None

@@ -1,0 +1,24 @@
+# ruff: noqa
+import ldap
+from ldap.filter import escape_filter_chars
+import sys
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+def main():
+    data = sys.argv[1]
+    v = "prefix-" + data
+    conn = ldap.initialize("ldap://dir")
+    res = conn.search_s("dc=bank", ldap.SCOPE_SUBTREE, "(uid=" + v + ")")  # sink: 90
+    return None

@@ -1,0 +1,27 @@
+# ruff: noqa
+import httpx
+from fastapi import FastAPI
+
+app = FastAPI()
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.get("/items/{data}")
+def handler(data: str):
+    data = data
+    v = ""
+    for part in data.split(","):
+        v = v + part
+    resp = httpx.post(v, json={})  # sink: 918
+    return None

@@ -1,0 +1,26 @@
+# ruff: noqa
+import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.args.get("q")
+    box = {"key": data, "other": "fixed"}
+    v = box["key"]
+    resp = requests.get(v)  # sink: 918
+    return None

@@ -1,0 +1,25 @@
+# ruff: noqa
+from flask import Flask, request
+
+app = Flask(__name__)
+
+import uuid
+
+ALLOWED = {"alpha", "beta"}
+
+
+def build(x):
+    return "prefix-" + x
+
+
+def constant_of(x):
+    return "fixed-value"
+
+
+@app.route("/run", methods=["POST"])
+def handler():
+    data = request.args.get("q")
+    v = "prefix-"
+    v += data
+    exec(v)  # sink: 94
+    return None
