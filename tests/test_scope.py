@@ -81,7 +81,8 @@ def test_missing_scope_file(tmp_path: Path) -> None:
 def test_asset_classes_longest_path_wins(tmp_path: Path) -> None:
     text = (
         "paths: {allow: [.]}\n"
-        "assets:\n  - {path: config, class: internal}\n  - {path: config/core, class: core-banking}\n"
+        "assets:\n  - {path: config, class: internal}\n"
+        "  - {path: config/core, class: core-banking}\n"
     )
     scope = Scope.load(_write(tmp_path, text))
     assert scope.asset_class(tmp_path / "config" / "nginx.conf") == "internal"

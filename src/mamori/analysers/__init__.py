@@ -3,4 +3,11 @@
 from mamori.analysers.interface import Analyser, AnalyserError, AnalyserSettings
 from mamori.analysers.registry import CODE_ANALYSERS, DEFAULT_ANALYSERS, names
 
-__all__ = ["CODE_ANALYSERS", "DEFAULT_ANALYSERS", "Analyser", "AnalyserError", "AnalyserSettings", "names"]
+__all__ = [
+    "CODE_ANALYSERS",
+    "DEFAULT_ANALYSERS",
+    "Analyser",
+    "AnalyserError",
+    "AnalyserSettings",
+    "names",
+]
