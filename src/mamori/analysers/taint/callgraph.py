@@ -11,6 +11,7 @@ through a package ``__init__`` are followed. Functions are keyed by qualified na
 from __future__ import annotations
 
 import ast
+import re
 import builtins
 import logging
 from dataclasses import dataclass, field
@@ -45,6 +46,10 @@ class FunctionInfo:
     """Whether a web-framework route decorator marks its parameters as untrusted."""
     nested: dict[str, str] = field(default_factory=dict)
     """Functions defined directly inside it, by local name."""
+    typed_params: frozenset[str] = frozenset()
+    """Route parameters the framework converts to a number/UUID before the call (untainted):
+    Flask/Werkzeug ``<int:x>``-style converters, or FastAPI ``{x}`` params annotated int/float/
+    bool/UUID."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +152,11 @@ class Program:
         nested = {n.name: f"{qname}.{n.name}" for n in inner_defs}
         a = node.args
         params = tuple(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs))
-        route = any(self._is_route(mod, d) for d in node.decorator_list)
-        self.functions[qname] = FunctionInfo(qname, mod.name, node, cls, params, route, nested)
+        routes = [d for d in node.decorator_list if self._is_route(mod, d)]
+        typed = _typed_route_params(routes, node) if routes else frozenset()
+        self.functions[qname] = FunctionInfo(
+            qname, mod.name, node, cls, params, bool(routes), nested, typed
+        )
         for inner in inner_defs:
             self.functions.setdefault(
                 nested[inner.name],
@@ -298,3 +306,24 @@ def _collect_consts(mod: ModuleInfo) -> None:
     for name, times in counts.items():
         if times > 1:
             mod.consts.pop(name, None)
+
+
+_CONVERTER = re.compile(r"<(?:int|float|uuid):(\w+)>")
+_SAFE_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "date", "datetime"})
+
+
+def _typed_route_params(routes: list[ast.expr], node: FuncNode) -> frozenset[str]:
+    paths = [
+        d.args[0].value
+        for d in routes
+        if isinstance(d, ast.Call)
+        and d.args
+        and isinstance(d.args[0], ast.Constant)
+        and isinstance(d.args[0].value, str)
+    ]
+    typed = {name for p in paths for name in _CONVERTER.findall(p)}
+    if paths and not any("<" in p for p in paths):  # FastAPI-style: annotations are enforced
+        for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
+            if a.annotation is not None and ast.unparse(a.annotation) in _SAFE_ANNOTATIONS:
+                typed.add(a.arg)
+    return frozenset(typed)

@@ -71,6 +71,8 @@ class Interpreter(CallEvaluator):
                 not ann and name in rules.request_params
             ):
                 self.env[name] = Value(request=True)
+            elif fn.route and name in fn.typed_params:
+                self.env[name] = Value()
             elif fn.route:
                 note = f"route parameter {name}"
                 self.env[name] = from_labels(
