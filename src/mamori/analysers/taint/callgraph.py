@@ -11,9 +11,9 @@ through a package ``__init__`` are followed. Functions are keyed by qualified na
 from __future__ import annotations
 
 import ast
-import re
 import builtins
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 

@@ -1,0 +1,161 @@
+"""The ingest contract: a log format turns one file into events and counted bad records.
+
+Every format (syslog, journald, web access, EVTX, JSON lines) is a :class:`LogFormat`. Line
+formats share :class:`LineFormat`, which owns the reading loop: bounded line length, gzip'd
+rotations, undecodable bytes kept visible as ``\\xNN`` rather than dropped. A format yields
+:class:`~mamori.analysers.logs.events.LogEvent` for each record it understood and
+:class:`Bad` for each one it could not, so :class:`ParseStats` is never silent.
+
+A file that is not a log at all (binary, or no known format) raises :class:`LogFormatError`,
+which the calling analyser turns into a :class:`~mamori.model.Skipped`.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import gzip
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import BinaryIO, ClassVar
+
+from mamori.analysers.logs.events import LogEvent
+from mamori.errors import AnalyserError
+
+_log = logging.getLogger(__name__)
+
+__all__ = [
+    "MAX_LINE",
+    "Bad",
+    "LineFormat",
+    "LineParser",
+    "LogFormat",
+    "LogFormatError",
+    "SourceInfo",
+    "iter_lines",
+    "open_binary",
+]
+
+MAX_LINE = 64 * 1024
+"""Longest line kept, in bytes; the rest of a longer line is discarded and the line counted bad."""
+
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+class LogFormatError(AnalyserError):
+    """A file is not a log Mamori can read (binary, unknown format, unreadable)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bad:
+    """One record a format could not understand."""
+
+    position: int
+    """1-based line number (or record number)."""
+    reason: str
+    """Why, in a few words (``truncated``, ``no syslog header``…)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceInfo:
+    """What a format may know about the file it reads."""
+
+    path: str
+    """Path opened."""
+    display: str
+    """Path shown to people and stored in ``LogEvent.source``."""
+    mtime: dt.datetime
+    """Last modification time (UTC); anchors the year of year-less syslog stamps."""
+
+    @classmethod
+    def of(cls, path: str, display: str = "") -> SourceInfo:
+        """Describe ``path``; the modification time falls back to now if it cannot be read."""
+        try:
+            stamp = os.stat(path).st_mtime
+        except OSError:
+            stamp = dt.datetime.now(dt.UTC).timestamp()
+        return cls(path, display or path, dt.datetime.fromtimestamp(stamp, dt.UTC))
+
+    @property
+    def name(self) -> str:
+        """Lower-case file name without rotation suffixes (``auth.log.2.gz`` → ``auth.log``)."""
+        name = PurePath(self.path).name.lower()
+        for suffix in (".gz", ".1", ".2", ".3", ".4", ".5", ".6", ".7", ".8", ".9", ".old"):
+            name = name.removesuffix(suffix)
+        return name
+
+
+LineParser = Callable[[str, int], LogEvent | None]
+"""Parses one line (without its newline) at a 1-based position; None when it is not a record."""
+
+
+class LogFormat(abc.ABC):
+    """One log format: how to recognise it and how to read a file of it."""
+
+    name: ClassVar[str]
+    """Stable id (``syslog``, ``webaccess``…)."""
+
+    @abc.abstractmethod
+    def read(self, source: SourceInfo) -> Iterator[LogEvent | Bad]:
+        """Every record of ``source``, in file order: an event, or a :class:`Bad`."""
+
+
+class LineFormat(LogFormat):
+    """A format with one record per line."""
+
+    @abc.abstractmethod
+    def probe(self, line: str) -> bool:
+        """Whether ``line`` (one sample line of an unknown file) looks like this format."""
+
+    @abc.abstractmethod
+    def line_parser(self, source: SourceInfo) -> LineParser:
+        """A parser for the lines of ``source`` (may keep per-file state, e.g. the year)."""
+
+    def read(self, source: SourceInfo) -> Iterator[LogEvent | Bad]:
+        parse = self.line_parser(source)
+        for position, line, problem in iter_lines(source.path):
+            if problem:
+                yield Bad(position, problem)
+            elif line and not line.isspace():
+                event = parse(line, position)
+                yield event if event is not None else Bad(position, f"not a {self.name} record")
+
+
+def open_binary(path: str) -> BinaryIO:
+    """Open ``path`` for reading bytes, transparently decompressing gzip'd rotations."""
+    try:
+        with open(path, "rb") as probe:
+            compressed = probe.read(2) == _GZIP_MAGIC
+        fh: BinaryIO = gzip.open(path, "rb") if compressed else open(path, "rb")  # type: ignore[assignment]
+    except OSError as e:
+        raise LogFormatError(
+            f"cannot read log {path}: {e.strerror or e}",
+            hint="check the path exists and Mamori may read it",
+        ) from e
+    return fh
+
+
+def iter_lines(path: str) -> Iterator[tuple[int, str, str]]:
+    """``(position, text, problem)`` for each line; ``problem`` is empty for a good line.
+
+    Undecodable bytes are kept as ``\\xNN`` escapes so hostile input stays visible as evidence.
+    Over-long lines and a truncated compressed tail come back as problems, never as errors.
+    """
+    with open_binary(path) as fh:
+        readline = fh.readline
+        position = 0
+        try:
+            while raw := readline(MAX_LINE):
+                position += 1
+                if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
+                    while (rest := readline(MAX_LINE)) and not rest.endswith(b"\n"):
+                        pass
+                    yield position, "", f"line longer than {MAX_LINE} bytes"
+                    continue
+                yield position, raw.decode("utf-8", "backslashreplace").rstrip("\r\n"), ""
+        except (OSError, EOFError) as e:
+            _log.warning("%s: read stopped after line %d: %s", path, position, e)
+            yield position + 1, "", f"unreadable from here on ({e})"

@@ -1,0 +1,197 @@
+"""Web server access logs: NCSA common, combined (nginx and Apache defaults), Apache
+``vhost_combined``, and JSON access lines (nginx ``escape=json`` formats, Caddy-like keys).
+
+Every event is logsource category ``webserver`` with the Sigma webserver field names:
+``c-ip``, ``cs-username``, ``cs-method``, ``c-uri`` (path and query, as requested),
+``cs-uri-stem``, ``c-uri-query`` and ``cs-uri-query`` (query without ``?``), ``cs-version``,
+``sc-status``, ``sc-bytes``, ``cs-referer``, ``cs-user-agent``, ``cs-host``. Values are kept
+as logged (not URL-decoded); an unparseable request line keeps its text in ``c-uri``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from mamori.analysers.logs.events import LogEvent, LogSource
+from mamori.analysers.logs.ingest.interface import LineFormat, LineParser, SourceInfo
+
+__all__ = [
+    "WEBSERVER",
+    "JsonAccessFormat",
+    "WebAccessFormat",
+    "access_fields",
+    "is_access_record",
+    "parse_clf_time",
+    "record_time",
+]
+
+WEBSERVER = LogSource(category="webserver")
+"""The logsource of every access-log event."""
+
+_Q = r'"([^"\\]*(?:\\.[^"\\]*)*)"'
+_ACCESS = re.compile(
+    r"^(?:(?P<vhost>[^\s:]+:\d+) )?(?P<ip>\S+) \S+ (?P<user>\S+) \[(?P<time>[^\]]+)\] "
+    rf"{_Q} (?P<status>\d{{3}}|-) (?P<bytes>\d+|-)(?: {_Q} {_Q})?"
+)
+_MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
+_TIME_KEYS = ("time_iso8601", "@timestamp", "timestamp", "time", "ts", "time_local", "date")
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "c-ip": ("remote_addr", "client_ip", "clientip", "remote_ip", "client", "ip", "c-ip"),
+    "cs-username": ("remote_user", "user", "cs-username"),
+    "cs-method": ("request_method", "method", "cs-method"),
+    "c-uri": ("request_uri", "uri", "url", "c-uri"),
+    "cs-uri-query": ("args", "query_string", "query", "cs-uri-query"),
+    "sc-status": ("status", "status_code", "sc-status"),
+    "sc-bytes": ("body_bytes_sent", "bytes_sent", "size", "sc-bytes"),
+    "cs-referer": ("http_referer", "referer", "referrer", "cs-referer"),
+    "cs-user-agent": ("http_user_agent", "user_agent", "useragent", "cs-user-agent"),
+    "cs-host": ("host", "server_name", "http_host", "cs-host"),
+    "cs-version": ("server_protocol", "protocol", "proto", "cs-version"),
+}
+_REQUEST_KEYS = frozenset({"request", "request_uri", "uri", "url", "c-uri"})
+_STATUS_KEYS = frozenset({"status", "status_code", "sc-status"})
+
+
+def parse_clf_time(text: str) -> dt.datetime | None:
+    """``10/Oct/2000:13:55:36 -0700`` as an aware datetime; None if it is not one."""
+    try:
+        month = _MONTHS[text[3:6]]
+        tz = dt.timezone(
+            (-1 if text[21] == "-" else 1)
+            * dt.timedelta(hours=int(text[22:24]), minutes=int(text[24:26]))
+        )
+        return dt.datetime(
+            int(text[7:11]), month, int(text[0:2]),
+            int(text[12:14]), int(text[15:17]), int(text[18:20]), tzinfo=tz,
+        )  # fmt: skip
+    except (KeyError, ValueError, IndexError):
+        return None
+
+
+def _split_request(request: str, fields: dict[str, str]) -> None:
+    parts = request.split(" ")
+    if len(parts) == 3 and parts[0].isalpha():
+        fields["cs-method"], target, fields["cs-version"] = parts
+    else:
+        target = request
+    _set_target(target, fields)
+
+
+def _set_target(target: str, fields: dict[str, str]) -> None:
+    fields["c-uri"] = target
+    stem, sep, query = target.partition("?")
+    fields["cs-uri-stem"] = stem
+    if sep:
+        fields["c-uri-query"] = fields["cs-uri-query"] = query
+
+
+def is_access_record(record: Mapping[str, Any]) -> bool:
+    """Whether a decoded JSON line looks like a web access record."""
+    return not _STATUS_KEYS.isdisjoint(record) and not _REQUEST_KEYS.isdisjoint(record)
+
+
+class WebAccessFormat(LineFormat):
+    """NCSA common / combined access logs (nginx, Apache, most proxies)."""
+
+    name: ClassVar[str] = "webaccess"
+
+    def probe(self, line: str) -> bool:
+        return _ACCESS.match(line) is not None
+
+    def line_parser(self, source: SourceInfo) -> LineParser:
+        display = source.display
+        match = _ACCESS.match
+        cache: dict[str, dt.datetime | None] = {}
+
+        def parse(line: str, position: int) -> LogEvent | None:
+            m = match(line)
+            if m is None:
+                return None
+            vhost, ip, user, when, request, status, size, referer, agent = m.groups()
+            fields = {"c-ip": ip, "sc-status": status, "sc-bytes": size}
+            if user != "-":
+                fields["cs-username"] = user
+            if vhost:
+                fields["cs-host"] = vhost
+            _split_request(request, fields)
+            if referer is not None:
+                fields["cs-referer"] = referer
+                fields["cs-user-agent"] = agent
+            if (ts := cache.get(when)) is None:
+                if len(cache) > 4096:
+                    cache.clear()
+                ts = cache[when] = parse_clf_time(when)
+            return LogEvent(display, position, ts, WEBSERVER, fields, line)
+
+        return parse
+
+
+def record_time(record: Mapping[str, Any]) -> dt.datetime | None:
+    """The time of a JSON record from its usual time keys (CLF, ISO 8601 or epoch seconds)."""
+    for key in _TIME_KEYS:
+        value = record.get(key)
+        if isinstance(value, str):
+            ts = parse_clf_time(value)
+            if ts is None:
+                try:
+                    ts = dt.datetime.fromisoformat(value)
+                except ValueError:
+                    continue
+            return ts if ts.tzinfo else ts.replace(tzinfo=dt.UTC)
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            try:
+                return dt.datetime.fromtimestamp(value, dt.UTC)
+            except (OverflowError, OSError, ValueError):
+                continue
+    return None
+
+
+def access_fields(record: Mapping[str, Any]) -> dict[str, str]:
+    """Sigma webserver fields from one JSON access record."""
+    fields: dict[str, str] = {}
+    for name, keys in _ALIASES.items():
+        for key in keys:
+            value = record.get(key)
+            if value is not None and value != "" and not isinstance(value, dict | list):
+                fields[name] = str(value)
+                break
+    if isinstance(request := record.get("request"), str):
+        _split_request(request, fields)
+    elif "c-uri" in fields:
+        _set_target(fields["c-uri"], fields)
+    return fields
+
+
+class JsonAccessFormat(LineFormat):
+    """Access logs written as one JSON object per line."""
+
+    name: ClassVar[str] = "webaccess-json"
+
+    def probe(self, line: str) -> bool:
+        if not line.startswith("{"):
+            return False
+        try:
+            record = json.loads(line)
+        except ValueError:
+            return False
+        return isinstance(record, dict) and is_access_record(record)
+
+    def line_parser(self, source: SourceInfo) -> LineParser:
+        display = source.display
+
+        def parse(line: str, position: int) -> LogEvent | None:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                return None
+            if not isinstance(record, dict):
+                return None
+            return LogEvent(
+                display, position, record_time(record), WEBSERVER, access_fields(record), line
+            )
+
+        return parse
