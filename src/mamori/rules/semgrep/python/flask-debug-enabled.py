@@ -43,3 +43,10 @@ def not_flask():
     worker = Worker()
     # ok: mamori.python.flask-debug-enabled
     worker.run(debug=True)
+
+
+if __name__ == "__main__":
+    # ruleid: mamori.python.flask-debug-enabled
+    create_app().run(host="127.0.0.1", port=8080, debug=True)
+    # ok: mamori.python.flask-debug-enabled
+    create_app().run(host="127.0.0.1", port=8080, debug=False)

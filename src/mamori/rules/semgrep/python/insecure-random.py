@@ -51,3 +51,21 @@ def shuffle_deck(cards):
 def jitter():
     # ok: mamori.python.insecure-random
     return random.uniform(0.5, 1.5)
+
+
+def new_transfer_otp():
+    # ruleid: mamori.python.insecure-random
+    code = "".join(random.choice(string.digits) for _ in range(6))
+    return code
+
+
+def shipping_estimate_days():
+    # ok: mamori.python.insecure-random
+    jitter = random.choice([0, 1, 2])
+    return 3 + jitter
+
+
+def new_login_otp():
+    # ok: mamori.python.insecure-random
+    code = "".join(secrets.choice(string.digits) for _ in range(6))
+    return code
