@@ -22,12 +22,21 @@ from mamori.analysers.runner import DEFAULT_TIMEOUT, Job, Outcome, ProgressHook,
 from mamori.errors import ConfigError
 from mamori.fusion import Coverage, PrecisionTable, fuse
 from mamori.governance.ledger import Ledger
-from mamori.model import Decision, Patch, RunId, ScanResult, Severity, Skipped, weakness_class
+from mamori.model import (
+    Decision,
+    Patch,
+    RunId,
+    ScanResult,
+    Severity,
+    Skipped,
+    Target,
+    weakness_class,
+)
 from mamori.remediation import FixStore, config_auditor, propose, verify
 from mamori.report import FORMATS
 from mamori.scope import Scope
 from mamori.store import Store
-from mamori.targets import DEFAULT_MAX_FILE_SIZE, collect, common_root
+from mamori.targets import DEFAULT_MAX_FILE_SIZE, Collection, collect, common_root
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +68,12 @@ class ScanOptions:
     """Precision table YAML; None uses the bundled one."""
     extra: dict[str, object] = field(default_factory=dict)
     """Further analyser options, passed through unchanged."""
+    hosts: bool = False
+    """Also discover and probe hosts in the scope file's networks and ports."""
+    host_list: tuple[str, ...] = ()
+    """Limit host scanning to these IPs/CIDRs (each must be inside the scope)."""
+    host_rate: float = 2000.0
+    """Connection attempts per second during discovery."""
 
 
 def scan(
@@ -78,9 +93,17 @@ def scan(
     scope.check_window()
     _check_options(opts)
     table = PrecisionTable.load(opts.precision_table)
-    collection = collect(opts.paths, scope, max_file_size=opts.max_file_size)
+    collection = (
+        collect(opts.paths, scope, max_file_size=opts.max_file_size)
+        if opts.paths
+        else Collection(())
+    )
+    hosts = _discover(opts, scope)
     settings = AnalyserSettings(root=str(collection.base), options=_analyser_options(opts))
-    jobs = plan(opts.analysers, collection.targets, settings, opts.timeout)
+    analysers = opts.analysers + (
+        ("hosts",) if opts.hosts and "hosts" not in opts.analysers else ()
+    )
+    jobs = plan(analysers, collection.targets + tuple(hosts), settings, opts.timeout)
     outcome = run(jobs, settings, workers=opts.jobs, hook=hook)
     suppressions = store.suppressions(active_on=today or dt.date.today()) if store else {}
     issues = fuse(
@@ -97,14 +120,28 @@ def scan(
         issues=issues,
         skipped=_dedupe(collection.skipped + outcome.skipped),
         analysers=outcome.runs,
-        target_count=len(collection.targets),
+        target_count=len(collection.targets) + len(hosts),
         mamori_version=__version__,
     )
     if store is not None:
         store.save(result)
     if ledger is not None:
-        ledger.append_many(ledger_entries(result))
+        probes = [("host.probe", {"run_id": result.run_id, "target": t.locator,
+                                  "scope_rule": t.scope_rule}) for t in hosts]  # fmt: skip
+        ledger.append_many(ledger_entries(result) + probes)
     return result
+
+
+def _discover(opts: ScanOptions, scope: Scope) -> list[Target]:
+    """Open host:port targets inside the scope (a scope file is required for hosts)."""
+    if not opts.hosts:
+        return []
+    if not opts.scope_file:
+        raise ConfigError("host scanning needs a scope file", hint="pass --scope FILE naming the "
+                          "networks (cidrs) and ports Mamori may probe")  # fmt: skip
+    from mamori.analysers.hosts.analyser import discover_targets
+
+    return discover_targets(scope, opts.host_list, rate=opts.host_rate)
 
 
 def ledger_entries(result: ScanResult) -> list[tuple[str, dict[str, Any]]]:
@@ -216,8 +253,8 @@ def count_at_or_above(result: ScanResult, threshold: Severity) -> int:
 
 
 def _check_options(opts: ScanOptions) -> None:
-    if not opts.paths:
-        raise ConfigError("nothing to scan", hint="name at least one file or folder")
+    if not opts.paths and not opts.hosts:
+        raise ConfigError("nothing to scan", hint="name a file or folder, or use --hosts")
     for name in opts.analysers:
         load(name)  # raises ConfigError naming the choices
     for d in opts.semgrep_rules:

@@ -13,6 +13,7 @@ _REGISTRY: dict[str, str] = {
     "secrets": "mamori.analysers.secrets.detect_secrets:SecretsAnalyser",
     "deps": "mamori.analysers.deps.analyser:DependencyAnalyser",
     "taint": "mamori.analysers.taint.analyser:TaintAnalyser",
+    "hosts": "mamori.analysers.hosts.analyser:HostAnalyser",
     "sshd": "mamori.analysers.config.sshd:SshdAuditor",
     "nginx": "mamori.analysers.config.nginx:NginxAuditor",
     "sudoers": "mamori.analysers.config.sudoers:SudoersAuditor",

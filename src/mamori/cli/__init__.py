@@ -85,7 +85,26 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s = sub.add_parser("scan", help="scan files and folders, fuse, store and report")
-    s.add_argument("paths", nargs="+", metavar="PATH")
+    s.add_argument("paths", nargs="*", metavar="PATH", help="files and folders to scan")
+    s.add_argument(
+        "--hosts",
+        action="store_true",
+        help="also discover and probe hosts in the scope file's networks and ports",
+    )
+    s.add_argument(
+        "--host",
+        action="append",
+        default=[],
+        metavar="IP|CIDR",
+        help="limit --hosts to these (each must be in scope)",
+    )
+    s.add_argument(
+        "--host-rate",
+        type=float,
+        default=2000.0,
+        metavar="PPS",
+        help="connection attempts per second during discovery (default 2000)",
+    )
     s.add_argument("--scope", help="scope YAML (default: the named paths are the scope)")
     s.add_argument("--out", default="mamori-out", help="report folder (default: mamori-out)")
     s.add_argument(
@@ -161,6 +180,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
         semgrep_rules=tuple(args.semgrep_rules),
         advisory_db=args.advisory_db,
         precision_table=args.precision,
+        hosts=args.hosts or bool(args.host),
+        host_list=tuple(args.host),
+        host_rate=args.host_rate,
     )
     store = None if args.no_store else Store.open(args.db)
     try:

@@ -1,0 +1,59 @@
+"""`mamori scan --hosts` end to end: discovery inside scope only, probes recorded in the ledger."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analysers.hosts.servers import CountingListener, redis
+from mamori.cli import main
+from mamori.governance.ledger import Ledger
+
+EXAMPLES = Path(__file__).parent / "examples"
+
+
+def test_scan_hosts_finds_open_redis_and_never_touches_out_of_scope(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = CountingListener("127.0.0.72")
+    with redis(EXAMPLES / "vulnerable" / "redis_noauth.conf", "127.0.0.71", tmp_path) as port:
+        scope = tmp_path / "scope.yaml"
+        scope.write_text(
+            f"networks:\n  cidrs: [127.0.0.71/32]\n  ports: [{port}, {outside.port}]\n"
+        )
+        code = main([
+            "--db", f"sqlite:///{tmp_path / 'm.db'}", "scan", "--hosts", "--scope", str(scope),
+            "--out", str(tmp_path / "out"), "--ledger", str(tmp_path / "ledger"),
+            "--fixes", str(tmp_path / "fixes"), "--fail-on", "never", "--no-progress",
+        ])  # fmt: skip
+    assert outside.close() == 0, "a host outside the scope was contacted"
+    assert code == 0
+    report = json.loads((tmp_path / "out" / "mamori.json").read_text())
+    hosts = {
+        (f["location"].get("host"), f["rule_id"]) for i in report["issues"] for f in i["findings"]
+    }
+    assert any(h == "127.0.0.71" and "REDIS" in rule.upper() for h, rule in hosts), hosts
+    with Ledger.open(tmp_path / "ledger") as led:
+        probes = led.entries("host.probe")
+        assert [p.data["target"] for p in probes] == [f"127.0.0.71:{port}"]
+        assert "networks.cidrs[0]" in probes[0].data["scope_rule"]
+        assert led.verify().ok
+
+
+def test_hosts_need_a_scope_file(tmp_path: Path) -> None:
+    code = main(["scan", "--hosts", "--out", str(tmp_path / "o"), "--no-store",
+                 "--ledger", str(tmp_path / "l"), "--no-progress"])  # fmt: skip
+    assert code == 2
+
+
+def test_named_host_outside_scope_is_refused_before_any_packet(tmp_path: Path) -> None:
+    outside = CountingListener("127.0.0.73")
+    scope = tmp_path / "scope.yaml"
+    scope.write_text(f"networks:\n  cidrs: [127.0.0.74/32]\n  ports: [{outside.port}]\n")
+    code = main(["scan", "--host", "127.0.0.73", "--scope", str(scope), "--no-store",
+                 "--out", str(tmp_path / "o"), "--ledger", str(tmp_path / "l"),
+                 "--no-progress"])  # fmt: skip
+    assert code == 2
+    assert outside.close() == 0
