@@ -23,9 +23,9 @@ import importlib.metadata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from drain3 import TemplateMiner  # type: ignore[import-untyped]
-from drain3.masking import MaskingInstruction  # type: ignore[import-untyped]
-from drain3.template_miner_config import TemplateMinerConfig  # type: ignore[import-untyped]
+from drain3 import TemplateMiner
+from drain3.masking import MaskingInstruction
+from drain3.template_miner_config import TemplateMinerConfig
 
 from mamori.analysers.logs.events import LogEvent
 from mamori.model import Confidence, Finding, Location, Severity, make_fingerprint
