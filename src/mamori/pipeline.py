@@ -260,6 +260,10 @@ def _check_options(opts: ScanOptions) -> None:
     for d in opts.semgrep_rules:
         if not Path(d).is_dir():
             raise ConfigError(f"--semgrep-rules {d}: not a folder")
+    taint_rules = opts.extra.get("taint_rules") or []
+    for f in taint_rules if isinstance(taint_rules, list) else [taint_rules]:
+        if not Path(str(f)).is_file():
+            raise ConfigError(f"--taint-rules {f}: no such file")
     if opts.jobs is not None and opts.jobs < 1:
         raise ConfigError(f"--jobs must be at least 1 (got {opts.jobs})")
 

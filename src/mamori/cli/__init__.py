@@ -13,6 +13,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -128,6 +129,13 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="DIR",
         help="extra Semgrep rule folder (repeatable)",
     )
+    s.add_argument(
+        "--taint-rules",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="extra taint rules YAML for your own frameworks (repeatable)",
+    )
     s.add_argument("--advisory-db", default=DEFAULT_ADVISORY_DB, metavar="DIR")
     s.add_argument("--precision", default=None, metavar="FILE", help="precision table YAML")
     s.add_argument(
@@ -183,6 +191,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         hosts=args.hosts or bool(args.host),
         host_list=tuple(args.host),
         host_rate=args.host_rate,
+        extra={"taint_rules": [str(Path(f).resolve()) for f in args.taint_rules]},
     )
     store = None if args.no_store else Store.open(args.db)
     try:
