@@ -85,6 +85,9 @@ def test_help_text_in_readme_is_the_real_one(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_console_script_runs() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "mamori.cli", "--version"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "mamori.cli", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert done.stdout.startswith("mamori ")

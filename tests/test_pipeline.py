@@ -59,7 +59,10 @@ def test_crashing_analyser_is_reported_and_scan_completes(
 ) -> None:
     result = scan(opts(tree, "marker", "crashing"))
     assert len(result.issues) == 1
-    assert {r.analyser: r.status for r in result.analysers} == {"marker": "ok", "crashing": "failed"}
+    assert {r.analyser: r.status for r in result.analysers} == {
+        "marker": "ok",
+        "crashing": "failed",
+    }
     assert any(s.analyser == "crashing" and "exploded" in s.reason for s in result.skipped)
 
 

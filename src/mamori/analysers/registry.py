@@ -14,6 +14,7 @@ _REGISTRY: dict[str, str] = {
     "deps": "mamori.analysers.deps.analyser:DependencyAnalyser",
     "taint": "mamori.analysers.taint.analyser:TaintAnalyser",
     "hosts": "mamori.analysers.hosts.analyser:HostAnalyser",
+    "logs": "mamori.analysers.logs.analyser:LogAnalyser",
     "sshd": "mamori.analysers.config.sshd:SshdAuditor",
     "nginx": "mamori.analysers.config.nginx:NginxAuditor",
     "sudoers": "mamori.analysers.config.sudoers:SudoersAuditor",
@@ -45,7 +46,10 @@ CONFIG_ANALYSERS: tuple[str, ...] = (
 )
 """Configuration auditors."""
 
-DEFAULT_ANALYSERS: tuple[str, ...] = CODE_ANALYSERS + CONFIG_ANALYSERS
+LOG_ANALYSERS: tuple[str, ...] = ("logs",)
+"""Log detection (Sigma rules, correlation, incidents)."""
+
+DEFAULT_ANALYSERS: tuple[str, ...] = CODE_ANALYSERS + CONFIG_ANALYSERS + LOG_ANALYSERS
 """Analysers `mamori scan PATH` runs by default."""
 
 

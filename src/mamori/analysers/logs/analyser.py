@@ -1,0 +1,252 @@
+"""Logs: Sigma detection, correlation and incidents over authentication, web and Windows logs.
+
+Takes files under a ``logs/`` folder and files named like logs (``*.log``, ``auth.log*``,
+``syslog*``, ``secure*``, ``access.log*``, ``*.evtx``, ``*.jsonl``). Every file is parsed into
+normalised events; Mamori's own rule pack (SSH brute force and password spraying, success
+after failures, logins from a new source, sudo abuse, new privileged users, web SQL injection,
+XSS, path traversal, scanners, web shells) plus any folders given in the ``sigma_rules``
+option (SigmaHQ works unchanged) is evaluated in-process.
+
+Each alert becomes one finding — one per rule, group of entities and time window, never one
+per line — with the rule's level as severity, MEDIUM confidence for single rules and HIGH for
+correlations, the redacted matching lines as evidence and the events as the trace. Related
+alerts (same host, user or source address, close in time) also become one ``incident``
+finding whose trace is the whole timeline. Unreadable files, lines that could not be parsed
+and rules that could not be loaded are reported as skipped, with reasons.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from importlib import metadata
+from pathlib import PurePath
+
+from mamori.analysers.interface import Analyser
+from mamori.analysers.logs.correlation import Correlator
+from mamori.analysers.logs.dedupe import Alert, dedupe
+from mamori.analysers.logs.events import LogEvent
+from mamori.analysers.logs.incidents import Incident, build_incidents
+from mamori.analysers.logs.ingest.detect import open_events
+from mamori.analysers.logs.ingest.interface import LogFormatError
+from mamori.analysers.logs.sigma_engine import Match, SigmaEngine
+from mamori.analysers.logs.sigma_load import BUILTIN_RULES, RuleFailure, load_rules
+from mamori.model import (
+    Confidence,
+    CweId,
+    Finding,
+    Location,
+    Skipped,
+    Target,
+    TargetKind,
+    TraceStep,
+    make_fingerprint,
+)
+from mamori.redact import redact_known_patterns, truncate
+
+__all__ = ["LogAnalyser", "Pack", "load_pack"]
+
+log = logging.getLogger(__name__)
+
+ANALYSER_ID = "logs"
+PACK_VERSION = "1"
+_NAMES = re.compile(r"(\.log|\.evtx|\.jsonl)$|^(auth\.log|syslog|secure|access\.log)", re.I)
+_CWE_TAG = re.compile(r"^cwe\.(\d+)$", re.I)
+_EVIDENCE_LINES = 5
+
+
+class Pack:
+    """A compiled rule pack: engine, correlator and what failed to load."""
+
+    def __init__(self, folders: Sequence[str]) -> None:
+        loaded = load_rules([BUILTIN_RULES, *folders])
+        self.engine = SigmaEngine(loaded.rules, loaded.sources)
+        self.correlator = Correlator(loaded.correlations)
+        self.failures: tuple[RuleFailure, ...] = (
+            *loaded.failures,
+            *self.engine.failures,
+            *self.correlator.failures,
+        )
+
+    def detect(self, events: Iterable[LogEvent]) -> list[Alert]:
+        """Alerts (single-rule, deduplicated, and correlations) for ``events``."""
+        matches: list[Match] = list(self.engine.match(events))
+        silent = self.correlator.silent
+        alerts = dedupe(m for m in matches if m.rule.rule_id not in silent)
+        return alerts + self.correlator.run(matches)
+
+
+@functools.lru_cache(maxsize=4)
+def load_pack(folders: tuple[str, ...] = ()) -> Pack:
+    """The built-in pack plus ``folders``, compiled once per worker."""
+    return Pack(folders)
+
+
+class LogAnalyser(Analyser):
+    """Sigma-based log detection (see module docstring)."""
+
+    id = ANALYSER_ID
+    kinds = frozenset({TargetKind.FILE, TargetKind.LOG})
+    cwes = frozenset({CweId(89), CweId(79), CweId(22)})
+
+    @property
+    def version(self) -> str:
+        return f"pysigma-{_sigma_version()}+pack-{PACK_VERSION}"
+
+    def accepts(self, target: Target) -> bool:
+        if target.kind not in self.kinds:
+            return False
+        path = PurePath(target.locator)
+        return "logs" in path.parts[:-1] or bool(_NAMES.search(path.name))
+
+    def analyse(self, targets: Sequence[Target]) -> Iterator[Finding | Skipped]:
+        folders = self.settings.option("sigma_rules", ()) or ()
+        pack = load_pack(
+            tuple(str(f) for f in ([folders] if isinstance(folders, str) else folders))
+        )
+        for failure in pack.failures:
+            yield Skipped(f"{failure.source}: {failure.title}".strip(": "), failure.reason, self.id)
+        skipped: list[Skipped] = []
+        alerts = pack.detect(self._events(targets, skipped))
+        yield from skipped
+        for alert in alerts:
+            yield self._alert_finding(alert)
+        for incident in build_incidents(alerts):
+            yield self._incident_finding(incident)
+
+    def _events(self, targets: Sequence[Target], skipped: list[Skipped]) -> Iterator[LogEvent]:
+        for target in targets:
+            try:
+                stream = open_events(target.locator, target.name)
+                yield from stream
+            except (LogFormatError, OSError) as e:
+                skipped.append(Skipped(target.name, str(e).splitlines()[0], self.id))
+                continue
+            stats = stream.stats
+            if stats.bad:
+                where = ", ".join(str(p) for p in stats.first_bad)
+                skipped.append(
+                    Skipped(
+                        target.name,
+                        f"{stats.bad} of {stats.bad + stats.events} lines could not be parsed"
+                        + (f" (first at {where})" if where else ""),
+                        self.id,
+                    )
+                )
+
+    def _alert_finding(self, alert: Alert) -> Finding:
+        first = alert.events[0] if alert.events else None
+        group = ", ".join(f"{k}={v}" for k, v in alert.group) or "no entity"
+        return Finding(
+            analyser=self.id,
+            analyser_version=self.version,
+            rule_id=alert.rule_id,
+            title=alert.title,
+            message=truncate(
+                f"{alert.title}: {alert.count} event(s) for {group}"
+                f" between {_iso(alert.first_seen)} and {_iso(alert.last_seen)}.",
+                300,
+            ),
+            severity=alert.severity,
+            confidence=Confidence.HIGH if alert.correlation else Confidence.MEDIUM,
+            location=_location(first),
+            fingerprint=make_fingerprint(
+                self.id,
+                alert.rule_id,
+                *(f"{k}={v}" for k, v in alert.group),
+                _iso(alert.first_seen),
+            ),
+            cwe=_cwes(alert.tags),
+            evidence=_evidence(alert.events),
+            trace=tuple(_step(e, alert.title) for e in alert.events),
+            help_uri=alert.references[0] if alert.references else "",
+            properties=_alert_properties(alert),
+        )
+
+    def _incident_finding(self, incident: Incident) -> Finding:
+        first = incident.alerts[0]
+        names = ", ".join(incident.entities[:6])
+        return Finding(
+            analyser=self.id,
+            analyser_version=self.version,
+            rule_id="incident",
+            title="Incident: related log alerts",
+            message=truncate(
+                f"{len(incident.alerts)} related alerts involving {names}, from "
+                f"{_iso(incident.first_seen)} to {_iso(incident.last_seen)}: "
+                + "; ".join(dict.fromkeys(a.title for a in incident.alerts)),
+                400,
+            ),
+            severity=incident.severity,
+            confidence=Confidence.HIGH,
+            location=_location(first.events[0] if first.events else None),
+            fingerprint=make_fingerprint(self.id, "incident", incident.id),
+            evidence=_evidence(tuple(a.events[0] for a in incident.alerts if a.events)),
+            trace=tuple(
+                _step(a.events[0], f"{_iso(a.first_seen)} {a.title} (x{a.count})")
+                for a in incident.alerts
+                if a.events
+            ),
+            properties={
+                "incident_id": incident.id,
+                "attack_techniques": list(incident.techniques),
+                "entities": list(incident.entities),
+                "first_seen": _iso(incident.first_seen),
+                "last_seen": _iso(incident.last_seen),
+                "alerts": [
+                    {
+                        "rule_id": a.rule_id,
+                        "title": a.title,
+                        "first_seen": _iso(a.first_seen),
+                        "count": a.count,
+                    }
+                    for a in incident.alerts
+                ],
+            },  # fmt: skip
+        )
+
+
+@functools.cache
+def _sigma_version() -> str:
+    try:
+        return metadata.version("pysigma")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _alert_properties(alert: Alert) -> dict[str, object]:
+    return {
+        "attack_techniques": list(alert.techniques),
+        "group_key": dict(alert.group),
+        "first_seen": _iso(alert.first_seen),
+        "last_seen": _iso(alert.last_seen),
+        "count": alert.count,
+        "correlation": alert.correlation,
+        "sigma_tags": list(alert.tags),
+    }
+
+
+def _iso(when: object) -> str:
+    return when.isoformat() if hasattr(when, "isoformat") else "unknown time"
+
+
+def _location(event: LogEvent | None) -> Location:
+    if event is None:
+        return Location()
+    return Location(path=event.source, start_line=event.position, end_line=event.position)
+
+
+def _step(event: LogEvent, note: str) -> TraceStep:
+    return TraceStep(_location(event), truncate(note, 200))
+
+
+def _evidence(events: Sequence[LogEvent]) -> str:
+    lines = (truncate(redact_known_patterns(e.raw), 300) for e in events[:_EVIDENCE_LINES])
+    return "\n".join(lines)
+
+
+def _cwes(tags: Sequence[str]) -> tuple[CweId, ...]:
+    found = (_CWE_TAG.match(t) for t in tags)
+    return tuple(dict.fromkeys(CweId(int(m.group(1))) for m in found if m))

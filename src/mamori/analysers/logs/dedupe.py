@@ -1,0 +1,147 @@
+"""Alerts, and deduplication: one alert per rule, group key and time window.
+
+A rule that matches 5,000 lines of one scan is one alert with ``count=5000``, the first and
+last time seen and a few sample events — not 5,000 alerts. Matches of one rule are grouped by
+the entities the event names (host, user, source address); a group's alert stays open while
+matches keep arriving within ``window`` of the previous one, so an attack that pauses for
+longer than the window is reported twice, each with its own first/last seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from mamori.analysers.logs.events import LogEvent
+from mamori.analysers.logs.sigma_engine import CompiledRule, Match, techniques
+from mamori.model import Severity
+
+__all__ = ["DEFAULT_WINDOW", "ENTITY_FIELDS", "SAMPLE_LIMIT", "Alert", "dedupe", "entities"]
+
+DEFAULT_WINDOW = dt.timedelta(hours=1)
+"""Gap after which matches of one rule and group start a new alert."""
+
+SAMPLE_LIMIT = 20
+"""Most events kept per alert (the first ones; ``count`` has the total)."""
+
+ENTITY_FIELDS: Mapping[str, str] = {
+    "host": "host",
+    "Computer": "host",
+    "src_ip": "ip",
+    "c-ip": "ip",
+    "IpAddress": "ip",
+    "user": "user",
+    "TargetUserName": "user",
+    "SubjectUserName": "user",
+    "cs-username": "user",
+    "new_user": "user",
+}
+"""Event fields that name an entity, and the entity kind each names."""
+
+_NOT_ENTITIES = frozenset({"", "-", "n/a", "unknown", "null", "(null)", "::1", "127.0.0.1"})
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A rule (or correlation) that fired for one group of entities in one time window."""
+
+    rule_id: str
+    """Sigma rule id or title slug."""
+    title: str
+    """Rule title."""
+    severity: Severity
+    """From the rule level."""
+    tags: tuple[str, ...]
+    """Sigma tags of the rule."""
+    correlation: str
+    """Correlation type (``event_count``…) or empty for a single-rule alert."""
+    group: tuple[tuple[str, str], ...]
+    """The group key: (field, value) pairs, sorted."""
+    first_seen: dt.datetime | None
+    """Time of the first contributing event."""
+    last_seen: dt.datetime | None
+    """Time of the last contributing event."""
+    count: int
+    """How many events (or lower alerts) contributed."""
+    events: tuple[LogEvent, ...] = ()
+    """The first contributing events, in time order (at most SAMPLE_LIMIT)."""
+    description: str = ""
+    """Rule description."""
+    references: tuple[str, ...] = field(default=(), compare=False)
+    """Where to read more."""
+
+    def __post_init__(self) -> None:
+        if self.count < 1:
+            raise ValueError(f"alert {self.rule_id} has count {self.count}")
+
+    @property
+    def techniques(self) -> tuple[str, ...]:
+        """ATT&CK technique ids from the rule's tags."""
+        return techniques(self.tags)
+
+    def absorb(self, event: LogEvent) -> Alert:
+        """This alert with one more contributing event."""
+        events = self.events if len(self.events) >= SAMPLE_LIMIT else (*self.events, event)
+        first, last = self.first_seen, self.last_seen
+        if event.ts is not None:
+            first = event.ts if first is None else min(first, event.ts)
+            last = event.ts if last is None else max(last, event.ts)
+        return replace(self, events=events, count=self.count + 1, first_seen=first, last_seen=last)
+
+
+def entities(fields: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """The (field, value) pairs of ``fields`` that name an entity, sorted."""
+    return tuple(
+        sorted(
+            (name, value)
+            for name in ENTITY_FIELDS
+            if (value := fields.get(name, "")).lower() not in _NOT_ENTITIES
+        )
+    )
+
+
+def _new(rule: CompiledRule, event: LogEvent, group: tuple[tuple[str, str], ...]) -> Alert:
+    return Alert(
+        rule_id=rule.rule_id,
+        title=rule.title,
+        severity=rule.severity,
+        tags=rule.tags,
+        correlation="",
+        group=group,
+        first_seen=event.ts,
+        last_seen=event.ts,
+        count=1,
+        events=(event,),
+        description=rule.description,
+        references=rule.references,
+    )
+
+
+def dedupe(matches: Iterable[Match], window: dt.timedelta = DEFAULT_WINDOW) -> list[Alert]:
+    """One alert per rule, group key and window, from matches in any order."""
+    ordered = sorted(matches, key=lambda m: (m.event.ts is None, m.event.ts or dt.datetime.min))
+    open_alerts: dict[tuple[str, tuple[tuple[str, str], ...]], Alert] = {}
+    done: list[Alert] = []
+    for match in ordered:
+        group = entities(match.event.fields)
+        key = (match.rule.rule_id, group)
+        current = open_alerts.get(key)
+        if current is not None and _within(current, match.event, window):
+            open_alerts[key] = current.absorb(match.event)
+            continue
+        if current is not None:
+            done.append(current)
+        open_alerts[key] = _new(match.rule, match.event, group)
+    done.extend(open_alerts.values())
+    return sorted(done, key=_order)
+
+
+def _within(alert: Alert, event: LogEvent, window: dt.timedelta) -> bool:
+    if event.ts is None or alert.last_seen is None:
+        return True
+    return event.ts - alert.last_seen <= window
+
+
+def _order(alert: Alert) -> tuple[bool, dt.datetime, str]:
+    return (alert.first_seen is None, alert.first_seen or dt.datetime.min, alert.rule_id)
