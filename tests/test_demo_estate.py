@@ -112,3 +112,19 @@ def test_reports_are_valid_and_hold_no_secret(demo: tuple[ScanResult, Path]) -> 
         for value in re.findall(r"[\"']([A-Za-z0-9/+=_\-]{16,})[\"']", line):
             for path in out.iterdir():
                 assert value not in path.read_text(), f"secret from {row.id} leaked into {path}"
+
+
+def test_attack_story_in_the_logs_is_one_incident_with_a_timeline(
+    demo: tuple[ScanResult, Path],
+) -> None:
+    result, _ = demo
+    incidents = [f for f in result.findings if f.analyser == "logs" and f.rule_id == "incident"]
+    story = [f for f in incidents if "198.51.100.77" in f.message]
+    assert len(story) == 1, [f.message[:120] for f in incidents]
+    timeline = " | ".join(step.note for step in story[0].trace)
+    for stage in ("brute force", "succeeded after", "sudo to a root shell", "privileged",
+                  "Web shell", "SQL injection", "Path traversal"):  # fmt: skip
+        assert stage.lower() in timeline.lower(), f"{stage!r} missing from {timeline}"
+    alerts = [f for f in result.findings if f.analyser == "logs" and f.rule_id != "incident"]
+    firsts = [str(f.properties.get("first_seen", "")) for f in alerts]
+    assert all(firsts), "every alert carries when it was first seen"
