@@ -21,7 +21,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from mamori import __version__
 from mamori.analysers.registry import DEFAULT_ANALYSERS, names
 from mamori.analysers.runner import DEFAULT_TIMEOUT
-from mamori.cli import fix, governance
+from mamori.cli import fix, governance, logs
 from mamori.errors import ConfigError, MamoriError
 from mamori.governance.ledger import Ledger
 from mamori.model import Fingerprint, Severity
@@ -81,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("analysers", help="list the registered analysers")
     governance.add_parsers(sub)
     fix.add_parser(sub)
+    logs.add_parser(sub)
     return p
 
 
@@ -135,6 +136,13 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=[],
         metavar="FILE",
         help="extra taint rules YAML for your own frameworks (repeatable)",
+    )
+    s.add_argument(
+        "--sigma-rules",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="extra Sigma rule folder for the log analyser (repeatable)",
     )
     s.add_argument("--advisory-db", default=DEFAULT_ADVISORY_DB, metavar="DIR")
     s.add_argument("--precision", default=None, metavar="FILE", help="precision table YAML")
@@ -191,7 +199,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
         hosts=args.hosts or bool(args.host),
         host_list=tuple(args.host),
         host_rate=args.host_rate,
-        extra={"taint_rules": [str(Path(f).resolve()) for f in args.taint_rules]},
+        extra={
+            "taint_rules": [str(Path(f).resolve()) for f in args.taint_rules],
+            "sigma_rules": [str(Path(d).resolve()) for d in args.sigma_rules],
+        },
     )
     store = None if args.no_store else Store.open(args.db)
     try:
@@ -213,6 +224,16 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if fail_on is None:
         return EXIT_OK
     return EXIT_FINDINGS if count_at_or_above(result, fail_on) else EXIT_OK
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    """``logs watch`` follows files; ``logs scan`` is a scan with only the log analyser."""
+    if args.logs_command == "watch":
+        return logs.run_watch(args, out)
+    argv = ["scan", *args.paths, "--analysers", "logs", "--fail-on", "never"]
+    scan_args = build_parser().parse_args([*(["--db", args.db] if args.db else []), *argv])
+    scan_args.extra_sigma_rules = args.rules
+    return cmd_scan(scan_args)
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -287,6 +308,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "unsuppress": cmd_unsuppress,
     "analysers": cmd_analysers,
     "fix": lambda a: fix.run(a, out),
+    "logs": lambda a: cmd_logs(a),
     "audit": lambda a: governance.audit(a, out),
     "approvals": lambda a: governance.approvals(a, out),
 }
