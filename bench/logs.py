@@ -1,7 +1,7 @@
 """Benchmark: Mamori's log detection vs. Zircolite, and line throughput on auth/access logs.
 
-1. EVTX: every file of /work/shared/data/evtx-attack-samples against the same SigmaHQ Windows
-   rules (``rules/windows`` of /work/shared/data/sigma), Mamori in-process vs. Zircolite run as
+1. EVTX: every file of ../shared/data/evtx-attack-samples against the same SigmaHQ Windows
+   rules (``rules/windows`` of ../shared/data/sigma), Mamori in-process vs. Zircolite run as
    a separate program from its own virtualenv (never part of Mamori). Each runs in its own
    child process; peak RSS is that child's own ``ru_maxrss``.
 2. Lines: a synthetic auth.log and access.log (with attacks mixed in), parsed and detected
@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-DATA = Path("/work/shared/data")
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 EVTX = DATA / "evtx-attack-samples"
 WINDOWS_RULES = DATA / "sigma/rules/windows"
 LINE_RULES = (DATA / "sigma/rules/linux/builtin", DATA / "sigma/rules/web")

@@ -47,8 +47,9 @@ def test_exit_2_for_usage_and_config_errors(
 ) -> None:
     root = _tree(tmp_path, "x = 1\n")
     with pytest.raises(SystemExit) as e:
-        main(["scan"])
+        main(["scan", "--no-such-flag"])
     assert e.value.code == 2
+    assert main(["scan", "--no-store", "--ledger", str(tmp_path / "l")]) == 2  # nothing to scan
     assert _scan(tmp_path, root, "--fail-on", "urgent") == 2
     assert _scan(tmp_path, root, "--format", "pdf") == 2
     assert _scan(tmp_path, root, "--scope", str(tmp_path / "missing.yaml")) == 2

@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from mamori.analysers.deps.advisories import AdvisoryDB, ImportSummary, import_advisories
+from shared_data import SHARED_DATA
 
-PYPA_DIR = Path("/work/shared/data/pypa-advisories/vulns")
+PYPA_DIR = SHARED_DATA / "pypa-advisories" / "vulns"
 EXAMPLES = Path(__file__).parent / "examples"
 
 

@@ -17,8 +17,9 @@ from mamori.analysers.deps.advisories import (
     import_advisories,
 )
 from mamori.errors import AdvisoryDBError
+from shared_data import SHARED_DATA
 
-PYPA_DIR = Path("/work/shared/data/pypa-advisories/vulns")
+PYPA_DIR = SHARED_DATA / "pypa-advisories" / "vulns"
 Make = Callable[..., dict[str, Any]]
 Write = Callable[..., Path]
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 from mamori.analysers.logs.events import LogEvent, ParseStats
 from mamori.analysers.logs.ingest import read_events
+from shared_data import SHARED_DATA
 
 SAMPLES = Path(__file__).parent / "samples"
-EVTX_CORPUS = Path("/work/shared/data/evtx-attack-samples")
+EVTX_CORPUS = SHARED_DATA / "evtx-attack-samples"
 
 
 def copy_sample(name: str, dest: Path, mtime: dt.datetime | None = None) -> Path:

@@ -10,6 +10,7 @@ from mamori.analysers.logs._sigma_compile import Doc
 from mamori.analysers.logs.events import LogEvent, LogSource
 from mamori.analysers.logs.sigma_engine import SigmaEngine, rule_key, techniques
 from mamori.analysers.logs.sigma_load import load_text
+from shared_data import SHARED_DATA
 
 T0 = dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)
 SYSMON = LogSource("windows", "sysmon", "process_creation")
@@ -126,14 +127,13 @@ def test_placeholder_rule_is_a_failure_not_a_crash() -> None:
 
 
 def test_index_never_hides_a_match_on_real_evtx_samples() -> None:
-    from pathlib import Path
 
     from mamori.analysers.logs.ingest.detect import open_events
     from mamori.analysers.logs.sigma_load import load_rules
 
-    samples = sorted(Path("/work/shared/data/evtx-attack-samples").rglob("*.evtx"))[:80]
+    samples = sorted((SHARED_DATA / "evtx-attack-samples").rglob("*.evtx"))[:80]
     events = [e for p in samples for e in open_events(str(p))]
-    loaded = load_rules(["/work/shared/data/sigma/rules/windows/process_creation"])
+    loaded = load_rules([str(SHARED_DATA / "sigma" / "rules" / "windows" / "process_creation")])
     built = SigmaEngine(loaded.rules)
     fast = {(m.rule.rule_id, m.event.source, m.event.position) for m in built.match(events)}
     slow = set()

@@ -6,8 +6,9 @@ from pathlib import Path
 
 from mamori.analysers.logs.sigma_engine import SigmaEngine
 from mamori.analysers.logs.sigma_load import BUILTIN_RULES, load_rules, load_text, variants
+from shared_data import SHARED_DATA
 
-SIGMAHQ = Path("/work/shared/data/sigma")
+SIGMAHQ = SHARED_DATA / "sigma"
 
 
 def test_all_of_sigmahq_loads_and_compiles_or_says_why() -> None:

@@ -42,4 +42,4 @@ def test_watch_emits_brute_force_once_while_the_log_grows(tmp_path: Path) -> Non
     titles = [a.title for a in alerts]
     brute = [t for t in titles if "brute force" in t.lower()]
     assert len(brute) == 1, titles
-    assert len(titles) == len(set((a.rule_id, a.group, a.first_seen) for a in alerts))
+    assert len(titles) == len({(a.rule_id, a.group, a.first_seen) for a in alerts})
