@@ -17,6 +17,7 @@ _REGISTRY: dict[str, str] = {
     "logs": "mamori.analysers.logs.analyser:LogAnalyser",
     "sshd": "mamori.analysers.config.sshd:SshdAuditor",
     "nginx": "mamori.analysers.config.nginx:NginxAuditor",
+    "apache": "mamori.analysers.config.apache:ApacheAuditor",
     "sudoers": "mamori.analysers.config.sudoers:SudoersAuditor",
     "sysctl": "mamori.analysers.config.sysctl:SysctlAuditor",
     "postgresql": "mamori.analysers.config.postgres:PostgresConfAuditor",

@@ -134,3 +134,61 @@ def postgres_datadir(folder: Path) -> dict[str, str]:
         os.chown(dest, pw.pw_uid, pw.pw_gid)
         dest.chmod(0o600)
     return {"postgres": str(bins / "postgres"), "datadir": str(data)}
+
+
+_APACHE_MODULES = (
+    "mpm_event", "authz_core", "authz_host", "authz_user", "authn_core", "authn_file",
+    "auth_basic", "access_compat", "alias", "dir", "autoindex", "mime", "env", "setenvif",
+    "headers", "rewrite", "ssl", "socache_shmcb", "proxy", "proxy_http", "status", "deflate",
+    "filter", "expires", "negotiation", "reqtimeout",
+)  # fmt: skip
+_APACHE_DIRECTIVE = re.compile(r"^(\s*)(\w+)(\s+)(\"?)([^\s\"#]+)(\"?)", re.MULTILINE)
+_APACHE_PATHS = {"sslcertificatefile": "cert", "sslcertificatechainfile": "cert",
+                 "sslcacertificatefile": "cert", "sslcertificatekeyfile": "key"}  # fmt: skip
+_APACHE_LOGS = frozenset({"errorlog", "customlog", "transferlog", "pidfile"})
+_APACHE_ROOTS = frozenset({"serverroot"})
+
+
+def apache_stand_ins(file: Path, folder: Path) -> Path:
+    """Rewrite host-specific paths in a sandboxed Apache config and return the main config to
+    validate: the file itself when it is a main config, else a wrapper that loads the common
+    modules (those installed here) and includes it."""
+    cert, key = self_signed(folder)
+    logs = folder / "stand-ins" / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+
+    def swap(m: re.Match[str]) -> str:
+        name, value = m.group(2).lower(), m.group(5)
+        if name in _APACHE_PATHS and value.startswith("/") and not Path(value).exists():
+            value = str(cert if _APACHE_PATHS[name] == "cert" else key)
+        elif name in _APACHE_LOGS and not value.startswith("|"):
+            value = str(logs / (Path(value).name or "log"))
+        elif name in _APACHE_ROOTS:
+            value = str(file.parent)  # relative includes resolve inside the mirrored folder
+        else:
+            return m.group(0)
+        return f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(4)}{value}{m.group(6)}"
+
+    text = _APACHE_DIRECTIVE.sub(swap, file.read_text(encoding="utf-8"))
+    file.write_text(text, encoding="utf-8")
+    (file.parent / "logs").mkdir(exist_ok=True)  # httpd's default logs/ under ServerRoot
+    if re.search(r"(?im)^\s*(LoadModule|ServerRoot)\s", text):
+        return file
+    modules = _apache_module_dir()
+    lines = [
+        f"ServerName mamori.sandbox\nPidFile {logs / 'apache.pid'}\nErrorLog {logs / 'e.log'}\n"
+    ]
+    lines += [f"LoadModule {m}_module {modules / f'mod_{m}.so'}\n" for m in _APACHE_MODULES
+              if (modules / f"mod_{m}.so").exists()]  # fmt: skip
+    lines.append(f"Include {file}\n")
+    main = folder / "mamori-apache-main.conf"
+    main.write_text("".join(lines), encoding="utf-8")
+    return main
+
+
+def _apache_module_dir() -> Path:
+    for candidate in ("/usr/lib/apache2/modules", "/usr/lib64/httpd/modules",
+                      "/usr/lib/httpd/modules"):  # fmt: skip
+        if Path(candidate).is_dir():
+            return Path(candidate)
+    return Path("/usr/lib/apache2/modules")
