@@ -76,7 +76,7 @@ def nginx_stand_ins(text: str, folder: Path) -> str:
 
 def _nginx_value(name: str, value: str, cert: Path, key: Path, logs: Path, folder: Path
                  ) -> str | None:  # fmt: skip
-    missing = value.startswith("/") and not Path(value).exists()
+    missing = not (Path(value) if value.startswith("/") else folder / value).exists()
     if name == "pid":
         return str(folder / "stand-ins" / "nginx.pid")
     if name in ("error_log", "access_log") and value not in ("off", "stderr"):
@@ -92,6 +92,24 @@ def _nginx_value(name: str, value: str, cert: Path, key: Path, logs: Path, folde
         stand_in.touch()
         return str(stand_in)
     return None
+
+
+def nginx_main(file: Path, folder: Path) -> Path:
+    """The config ``nginx -t`` should load: the file itself when it is a main config (it has an
+    ``events`` block), else a wrapper that includes the fragment inside ``http``. Relative
+    includes that do not exist beside the copy get empty stand-ins."""
+    text = file.read_text(encoding="utf-8")
+    for rel in re.findall(r"(?m)^\s*include\s+([^\s;*?\[]+)\s*;", text):
+        if not rel.startswith("/") and not (file.parent / rel).exists():
+            (file.parent / rel).parent.mkdir(parents=True, exist_ok=True)
+            (file.parent / rel).touch()
+    if re.search(r"(?m)^\s*events\s*\{", text):
+        return file
+    main = folder / "mamori-nginx-main.conf"
+    logs = folder / "stand-ins" / "logs"
+    main.write_text(f"pid {folder / 'stand-ins' / 'nginx.pid'};\nerror_log {logs / 'e.log'};\n"
+                    f"events {{}}\nhttp {{\n    include {file};\n}}\n", encoding="utf-8")  # fmt: skip
+    return main
 
 
 def _user_exists(name: str) -> bool:

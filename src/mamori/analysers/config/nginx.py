@@ -42,13 +42,13 @@ class NginxAuditor(ConfigAuditor):
     checks: ClassVar[tuple[Check, ...]] = CHECKS
     cwes: ClassVar[frozenset[CweId]] = frozenset(c.cwe for c in CHECKS)
     validator: ClassVar[Validator | None] = Validator(
-        "nginx", ("-t", "-q", "-p", "{prefix}", "-c", "{file}"), "nginx"
+        "nginx", ("-t", "-q", "-p", "{prefix}", "-c", "{main}"), "nginx"
     )
 
     def prepare_sandbox(self, folder: Path, file: Path) -> dict[str, str]:
         """Stand-in certificates, logs, pid and user so ``nginx -t`` loads the copy."""
         file.write_text(_sandbox.nginx_stand_ins(file.read_text(encoding="utf-8"), folder))
-        return {"prefix": str(folder) + "/"}
+        return {"prefix": str(folder) + "/", "main": str(_sandbox.nginx_main(file, folder))}
 
     def accepts(self, target: Target) -> bool:
         if not super().accepts(target):
