@@ -1,5 +1,5 @@
 """Every fail example of every config auditor: its patch passes the whole verification ladder
-(re-audit + the real validator, in a sandbox) — the issue's 'every fail example's patch verifies'."""
+(re-audit + the real validator, in a sandbox)."""
 
 from __future__ import annotations
 

@@ -67,12 +67,13 @@ __all__ = ["PACK_DIR", "SemgrepAnalyser", "pack_cwes", "pack_hash", "parse_cwes"
 
 log = logging.getLogger(__name__)
 
-CHUNK_CHARS = 60_000
-"""Most characters of paths on one Semgrep command line (far below any ``ARG_MAX``)."""
+CHUNK_CHARS = 400_000
+"""Most characters of paths on one Semgrep command line (Linux allows 2 MB in all)."""
 EVIDENCE_LIMIT = 200
 """Longest evidence excerpt, in characters, after redaction."""
-DEFAULT_RULE_TIMEOUT = 30.0
-"""Seconds one rule may spend on one file unless ``semgrep_timeout`` says otherwise."""
+DEFAULT_RULE_TIMEOUT = 5.0
+"""Seconds one rule may spend on one file unless ``semgrep_timeout`` says otherwise (Semgrep's
+own default; a file that times out is reported as a skip, never silently dropped)."""
 
 _SEMGREP_SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
 _OK_EXIT_CODES = frozenset({0, 1})

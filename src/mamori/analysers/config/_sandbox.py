@@ -107,8 +107,11 @@ def nginx_main(file: Path, folder: Path) -> Path:
         return file
     main = folder / "mamori-nginx-main.conf"
     logs = folder / "stand-ins" / "logs"
-    main.write_text(f"pid {folder / 'stand-ins' / 'nginx.pid'};\nerror_log {logs / 'e.log'};\n"
-                    f"events {{}}\nhttp {{\n    include {file};\n}}\n", encoding="utf-8")  # fmt: skip
+    pid = folder / "stand-ins" / "nginx.pid"
+    main.write_text(
+        f"pid {pid};\nerror_log {logs / 'e.log'};\nevents {{}}\nhttp {{\n    include {file};\n}}\n",
+        encoding="utf-8",
+    )
     return main
 
 
