@@ -24,17 +24,16 @@ the taint on by default, LOW when the source is a heuristic one.
 
 from __future__ import annotations
 
-import ast
 import logging
-import warnings
 from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 
 from mamori.analysers.interface import Analyser, read_lines
 from mamori.analysers.taint.callgraph import Program
-from mamori.analysers.taint.checks import Hit, run_checks
+from mamori.analysers.taint.checks import Hit
 from mamori.analysers.taint.engine import solve
+from mamori.analysers.taint.facts import ModuleFacts, read_module
 from mamori.analysers.taint.rules import RulePack, load_rules
 from mamori.analysers.taint.summaries import Flow
 from mamori.model import (
@@ -90,11 +89,15 @@ class TaintAnalyser(Analyser):
         by_display: dict[str, str] = {}
         for target in targets:
             shown = display_path(Path(target.locator), root)
-            tree_or_skip = self._parse(target, shown)
-            if isinstance(tree_or_skip, Skipped):
-                items.append(tree_or_skip)
+            read = self._read(target, shown)
+            if isinstance(read, Skipped):
+                items.append(read)
                 continue
-            program.add_module(shown, tree_or_skip)
+            facts = self._facts(shown, read)
+            if isinstance(facts, Skipped):
+                items.append(facts)
+                continue
+            program.add(facts, read)
             by_display[shown] = target.locator
         program.index()
         options = frozenset({"environ"} if self.settings.option("taint_environ") else ())
@@ -107,10 +110,10 @@ class TaintAnalyser(Analyser):
         )
         items += [self._flow_finding(f, by_display) for f in flows if f.sink.path in by_display]
         for mod in program.modules.values():
-            items += [self._hit_finding(h, mod.path, by_display) for h in run_checks(program, mod)]
+            items += [self._hit_finding(h, mod.path, by_display) for h in mod.facts.hits]
         return items
 
-    def _parse(self, target: Target, shown: str) -> ast.Module | Skipped:
+    def _read(self, target: Target, shown: str) -> str | Skipped:
         try:
             data = Path(target.locator).read_bytes()
         except OSError as e:
@@ -120,13 +123,13 @@ class TaintAnalyser(Analyser):
         if b"\x00" in data:
             return Skipped(shown, "binary content (NUL bytes); not Python source", self.id)
         try:
-            text = data.decode("utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError as e:
             return Skipped(shown, f"not valid UTF-8 at byte {e.start}", self.id)
+
+    def _facts(self, shown: str, text: str) -> ModuleFacts | Skipped:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return ast.parse(text, filename=shown)
+            return read_module(shown, text)
         except SyntaxError as e:
             return Skipped(shown, f"Python syntax error at line {e.lineno}: {e.msg}", self.id)
         except (ValueError, RecursionError, MemoryError) as e:

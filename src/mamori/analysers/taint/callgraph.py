@@ -6,6 +6,9 @@ Module names come from paths relative to the scan root (``app/views.py`` -> ``ap
 ``from x import y`` and relative imports bind local names to qualified names; re-exports
 through a package ``__init__`` are followed. Functions are keyed by qualified name
 (``app.views.show``, ``app.db.Repo.find``); nested functions by ``outer.inner``.
+
+The program is built from each module's :class:`~.facts.ModuleFacts`; syntax trees are parsed
+again only when a function of the module is analysed (:meth:`Program.node`).
 """
 
 from __future__ import annotations
@@ -15,8 +18,14 @@ import builtins
 import logging
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
+from mamori.analysers.taint.facts import (
+    FunctionFacts,
+    ModuleFacts,
+    module_name,
+    parse,
+    statements,
+)
 from mamori.analysers.taint.rules import RulePack, name_matches
 
 __all__ = ["ClassInfo", "FunctionInfo", "ModuleInfo", "Program", "module_name"]
@@ -30,14 +39,14 @@ _MAX_HOPS = 8
 
 @dataclass(frozen=True, slots=True)
 class FunctionInfo:
-    """One function or method, or a module's top-level code (``node`` is the module)."""
+    """One function or method, or a module's top-level code."""
 
     qname: str
     """Qualified name (``pkg.mod.Class.method``; ``pkg.mod.<module>`` for top-level code)."""
     module: str
     """Qualified name of the module it is defined in."""
-    node: FuncNode | ast.Module
-    """Its syntax tree."""
+    position: tuple[int, int] | None = None
+    """Line and column of its ``def``; None for a module's top-level code."""
     cls: str = ""
     """Qualified name of the class it is a method of, if any."""
     params: tuple[str, ...] = ()
@@ -45,11 +54,19 @@ class FunctionInfo:
     route: bool = False
     """Whether a web-framework route decorator marks its parameters as untrusted."""
     nested: dict[str, str] = field(default_factory=dict)
-    """Functions defined directly inside it, by local name."""
+    """Functions defined inside it, by local name."""
     typed_params: frozenset[str] = frozenset()
     """Route parameters the framework converts to a number/UUID before the call (untainted):
     Flask/Werkzeug ``<int:x>``-style converters, or FastAPI ``{x}`` params annotated int/float/
     bool/UUID."""
+    idents: frozenset[str] = frozenset()
+    """Names, attributes and parameter names in it, nested functions included: a superset of
+    what it can call or read, for pruning (:mod:`.demand`)."""
+
+    @property
+    def is_module(self) -> bool:
+        """Whether this is a module's top-level code."""
+        return self.position is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,36 +83,46 @@ class ClassInfo:
 
 @dataclass(slots=True)
 class ModuleInfo:
-    """One parsed module and its top-level names."""
+    """One module: its facts, and its text for parsing it again when needed."""
 
-    name: str
-    """Qualified module name."""
-    path: str
-    """Display path."""
-    tree: ast.Module
-    """Its syntax tree."""
-    is_package: bool = False
-    """Whether it is a package ``__init__``."""
-    imports: dict[str, str] = field(default_factory=dict)
-    """Local name -> qualified name it was imported as."""
-    module_aliases: set[str] = field(default_factory=set)
-    """Local names bound by ``import x`` (modules, not objects)."""
-    defs: dict[str, str] = field(default_factory=dict)
-    """Top-level function and class names -> qualified names."""
-    consts: dict[str, object] = field(default_factory=dict)
-    """Top-level names assigned a constant exactly once."""
+    facts: ModuleFacts
+    """What it defines and imports."""
+    text: str
+    """Its source text."""
 
+    @property
+    def name(self) -> str:
+        """Qualified module name."""
+        return self.facts.name
 
-def module_name(display: str) -> tuple[str, bool]:
-    """Module name for a display path, and whether it is a package ``__init__``."""
-    parts = [p for p in PurePosixPath(display.lstrip("/")).with_suffix("").parts if p != "."]
-    if parts and parts[-1] == "__init__":
-        return ".".join(parts[:-1]) or "__init__", True
-    return ".".join(parts), False
+    @property
+    def path(self) -> str:
+        """Display path."""
+        return self.facts.path
+
+    @property
+    def imports(self) -> dict[str, str]:
+        """Local name -> qualified name it was imported as."""
+        return self.facts.imports
+
+    @property
+    def module_aliases(self) -> set[str]:
+        """Local names bound by ``import x``."""
+        return self.facts.module_aliases
+
+    @property
+    def defs(self) -> dict[str, str]:
+        """Top-level function and class names -> qualified names."""
+        return self.facts.defs
+
+    @property
+    def consts(self) -> dict[str, object]:
+        """Top-level names assigned a constant exactly once."""
+        return self.facts.consts
 
 
 class Program:
-    """Every parsed module of one scan, with resolution helpers."""
+    """Every module of one scan, with resolution helpers."""
 
     def __init__(self, rules: RulePack) -> None:
         self.rules = rules
@@ -103,71 +130,75 @@ class Program:
         self.functions: dict[str, FunctionInfo] = {}
         self.classes: dict[str, ClassInfo] = {}
         self._module_cache: dict[str, ModuleInfo | None] = {}
+        self._nodes: dict[str, dict[tuple[int, int], FuncNode]] = {}
+        self._trees: dict[str, ast.Module] = {}
 
     # --- building ------------------------------------------------------------------------
 
-    def add_module(self, display: str, tree: ast.Module) -> ModuleInfo:
-        """Register a parsed module."""
-        name, is_package = module_name(display)
-        info = ModuleInfo(name, display, tree, is_package)
-        self.modules[name] = info
+    def add(self, facts: ModuleFacts, text: str, tree: ast.Module | None = None) -> ModuleInfo:
+        """Register a module's facts and text (and its tree, when it is already parsed)."""
+        info = ModuleInfo(facts, text)
+        self.modules[facts.name] = info
+        if tree is not None:
+            self._trees[facts.name] = tree
         return info
 
     def index(self) -> None:
-        """Collect imports, constants, classes and functions of every registered module."""
+        """Resolve every registered module's classes and functions against the others."""
         for mod in self.modules.values():
-            _collect_imports(mod)
-            _collect_consts(mod)
-            mod.defs.update(
-                (n.name, f"{mod.name}.{n.name}")
-                for n in mod.tree.body
-                if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
-            )
-        for mod in self.modules.values():
-            top = FunctionInfo(f"{mod.name}.<module>", mod.name, mod.tree)
+            top = FunctionInfo(f"{mod.name}.<module>", mod.name, idents=mod.facts.idents)
             self.functions[top.qname] = top
-            self._collect_body(mod, mod.tree.body, mod.name, "")
+            for c in mod.facts.classes:
+                bases = tuple(self.text_name(mod, b)[0] for b in c.bases)
+                self.classes[c.qname] = ClassInfo(c.qname, bases, c.methods)
+            for f in mod.facts.functions:
+                if f.inner:
+                    self.functions.setdefault(f.qname, self._function(mod, f))
+                else:
+                    self.functions[f.qname] = self._function(mod, f)
 
-    def _collect_body(self, mod: ModuleInfo, body: list[ast.stmt], prefix: str, cls: str) -> None:
-        for node in body:
-            if isinstance(node, ast.ClassDef):
-                qname = f"{prefix}.{node.name}"
-                bases = tuple(self.expr_name(mod, b)[0] for b in node.bases)
-                methods = {
-                    n.name: f"{qname}.{n.name}"
-                    for n in node.body
-                    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-                }
-                self.classes[qname] = ClassInfo(qname, bases, methods)
-                self._collect_body(mod, node.body, qname, qname)
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                self._add_function(mod, node, f"{prefix}.{node.name}", cls)
-
-    def _add_function(self, mod: ModuleInfo, node: FuncNode, qname: str, cls: str) -> None:
-        inner_defs = [
-            n
-            for n in ast.walk(node)
-            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n is not node
-        ]
-        nested = {n.name: f"{qname}.{n.name}" for n in inner_defs}
-        a = node.args
-        params = tuple(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs))
-        routes = [d for d in node.decorator_list if self._is_route(mod, d)]
-        typed = _typed_route_params(routes, node) if routes else frozenset()
-        self.functions[qname] = FunctionInfo(
-            qname, mod.name, node, cls, params, bool(routes), nested, typed
+    def _function(self, mod: ModuleInfo, f: FunctionFacts) -> FunctionInfo:
+        routes = [path for deco, path in f.decorators if self._is_route(mod, deco)]
+        typed = _typed_route_params(routes, f.annotations) if routes else frozenset()
+        return FunctionInfo(
+            f.qname,
+            mod.name,
+            (f.lineno, f.col),
+            f.cls,
+            f.params,
+            bool(routes),
+            f.nested,
+            typed,
+            f.idents,
         )
-        for inner in inner_defs:
-            self.functions.setdefault(
-                nested[inner.name],
-                FunctionInfo(nested[inner.name], mod.name, inner, "", _params(inner)),
-            )
 
-    def _is_route(self, mod: ModuleInfo, deco: ast.expr) -> bool:
-        if not isinstance(deco, ast.Call):
-            return False
-        name, on_object = self.expr_name(mod, deco.func)
+    def _is_route(self, mod: ModuleInfo, deco: str) -> bool:
+        name, on_object = self.text_name(mod, deco)
         return any(name_matches(p, name, on_object) for p in self.rules.route_decorators)
+
+    # --- syntax trees ----------------------------------------------------------------------
+
+    def tree(self, module: str) -> ast.Module:
+        """The syntax tree of a module (parsed again from its text on first use)."""
+        tree = self._trees.get(module)
+        if tree is None:
+            mod = self.modules[module]
+            tree = self._trees[module] = parse(mod.text, mod.path)
+        return tree
+
+    def node(self, fn: FunctionInfo) -> FuncNode | ast.Module:
+        """The syntax tree of a function (its module's, for top-level code)."""
+        tree = self.tree(fn.module)
+        if fn.position is None:
+            return tree
+        nodes = self._nodes.get(fn.module)
+        if nodes is None:
+            nodes = self._nodes[fn.module] = {
+                (n.lineno, n.col_offset): n
+                for n in statements(tree.body)
+                if isinstance(n, FuncNode)
+            }
+        return nodes[fn.position]
 
     # --- resolution ------------------------------------------------------------------------
 
@@ -183,14 +214,23 @@ class Program:
             node = node.value
         if not isinstance(node, ast.Name):
             return ".".join(["?", *reversed(parts)]), True
-        root = node.id
+        return self._resolve(mod, node.id, parts[::-1])
+
+    def text_name(self, mod: ModuleInfo, text: str) -> tuple[str, bool]:
+        """:meth:`expr_name` of an expression given as text (:func:`.facts.dotted_or_unknown`)."""
+        root, *parts = text.split(".")
+        if root == "?":
+            return text, True
+        return self._resolve(mod, root, parts)
+
+    def _resolve(self, mod: ModuleInfo, root: str, parts: list[str]) -> tuple[str, bool]:
         on_object = bool(parts) and root not in mod.module_aliases
         if root in mod.defs:
             root = mod.defs[root]
         elif root in mod.imports:
             root = mod.imports[root]
             on_object = on_object and self.find_module(root) is None
-        return ".".join([root, *reversed(parts)]), on_object
+        return ".".join([root, *parts]), on_object
 
     def find_module(self, name: str) -> ModuleInfo | None:
         """The project module called ``name`` (or uniquely ending in ``.name``)."""
@@ -252,78 +292,16 @@ class Program:
         return name in _BUILTINS
 
 
-def _params(node: FuncNode) -> tuple[str, ...]:
-    a = node.args
-    return tuple(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs))
-
-
-def _collect_imports(mod: ModuleInfo) -> None:
-    package = mod.name if mod.is_package else mod.name.rpartition(".")[0]
-    for node in ast.walk(mod.tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    mod.imports[alias.asname] = alias.name
-                    mod.module_aliases.add(alias.asname)
-                else:
-                    root = alias.name.split(".")[0]
-                    mod.imports[root] = root
-                    mod.module_aliases.add(root)
-        elif isinstance(node, ast.ImportFrom):
-            base = _relative_base(package, node.level, node.module)
-            for alias in node.names:
-                if alias.name != "*":
-                    mod.imports[alias.asname or alias.name] = f"{base}.{alias.name}".lstrip(".")
-
-
-def _relative_base(package: str, level: int, module: str | None) -> str:
-    if level == 0:
-        return module or ""
-    parts = package.split(".") if package else []
-    keep = parts[: len(parts) - (level - 1)] if level > 1 else parts
-    return ".".join([*keep, *([module] if module else [])])
-
-
-def _collect_consts(mod: ModuleInfo) -> None:
-    counts: dict[str, int] = {}
-    for node in mod.tree.body:
-        targets = node.targets if isinstance(node, ast.Assign) else []
-        if isinstance(node, ast.AnnAssign | ast.AugAssign):
-            targets = [node.target]
-        for t in targets:
-            for n in ast.walk(t):
-                if isinstance(n, ast.Name):
-                    counts[n.id] = counts.get(n.id, 0) + 1
-        if (
-            isinstance(node, ast.Assign)
-            and len(node.targets) == 1
-            and isinstance(node.targets[0], ast.Name)
-        ):
-            try:
-                mod.consts[node.targets[0].id] = ast.literal_eval(node.value)
-            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-                continue
-    for name, times in counts.items():
-        if times > 1:
-            mod.consts.pop(name, None)
-
-
 _CONVERTER = re.compile(r"<(?:int|float|uuid):(\w+)>")
 _SAFE_ANNOTATIONS = frozenset({"int", "float", "bool", "UUID", "uuid.UUID", "date", "datetime"})
 
 
-def _typed_route_params(routes: list[ast.expr], node: FuncNode) -> frozenset[str]:
-    paths = [
-        d.args[0].value
-        for d in routes
-        if isinstance(d, ast.Call)
-        and d.args
-        and isinstance(d.args[0], ast.Constant)
-        and isinstance(d.args[0].value, str)
-    ]
-    typed = {name for p in paths for name in _CONVERTER.findall(p)}
-    if paths and not any("<" in p for p in paths):  # FastAPI-style: annotations are enforced
-        for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs):
-            if a.annotation is not None and ast.unparse(a.annotation) in _SAFE_ANNOTATIONS:
-                typed.add(a.arg)
+def _typed_route_params(
+    paths: list[str | None], annotations: tuple[tuple[str, str], ...]
+) -> frozenset[str]:
+    """Route parameters the framework has already converted to a safe type."""
+    given = [p for p in paths if p is not None]
+    typed = {name for p in given for name in _CONVERTER.findall(p)}
+    if given and not any("<" in p for p in given):  # FastAPI-style: annotations are enforced
+        typed.update(param for param, text in annotations if text in _SAFE_ANNOTATIONS)
     return frozenset(typed)

@@ -111,7 +111,7 @@ class CallEvaluator(ExprEvaluator):
             if method is not None:
                 return self._apply(method, args, node, bound=True)
         fn = program.function(name)
-        if fn is not None and fn.node is not self.ctx.module.tree:
+        if fn is not None and not fn.is_module:
             return self._apply(fn, args, node, bound=False)
         klass = program.klass(name)
         if klass is None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from mamori.analysers.taint.callgraph import ModuleInfo, Program
 from mamori.model import Confidence, CweId
 
 __all__ = ["Hit", "run_checks"]
@@ -41,6 +41,11 @@ _RANDOM = frozenset(
     }
 )
 
+Resolve = Callable[[ast.expr], str]
+"""Dotted name of an expression, imports followed."""
+_TRIGGERS = frozenset({"set_cookie", "md5", "sha1", "new"}) | _RANDOM
+"""Words a module must contain for any check to fire (a cheap pre-screen)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Hit:
@@ -56,15 +61,21 @@ class Hit:
     """How sure the check is."""
 
 
-def run_checks(program: Program, mod: ModuleInfo) -> list[Hit]:
-    """Every non-flow finding in ``mod``."""
+def run_checks(tree: ast.Module, resolve: Resolve, idents: frozenset[str]) -> list[Hit]:
+    """Every non-flow finding in a module's ``tree``.
+
+    ``resolve`` gives the dotted name a call's function expression stands for (imports
+    followed); ``idents`` are the identifiers in the module (a pre-screen).
+    """
+    if idents.isdisjoint(_TRIGGERS):
+        return []
     hits: list[Hit] = []
-    for node in ast.walk(mod.tree):
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call):
             hits.extend(_cookie(node))
-            hits.extend(_weak_hash(program, mod, node))
+            hits.extend(_weak_hash(resolve, node))
         elif isinstance(node, ast.Assign | ast.AnnAssign):
-            hits.extend(_weak_random(program, mod, node))
+            hits.extend(_weak_random(resolve, node))
     return sorted(hits, key=lambda h: (h.line, h.cwe))
 
 
@@ -99,8 +110,8 @@ def _names_in(node: ast.AST) -> list[str]:
     return out
 
 
-def _weak_hash(program: Program, mod: ModuleInfo, node: ast.Call) -> list[Hit]:
-    name, _ = program.expr_name(mod, node.func)
+def _weak_hash(resolve: Resolve, node: ast.Call) -> list[Hit]:
+    name = resolve(node.func)
     args = list(node.args)
     algorithm = ""
     if name in _WEAK_HASHES:
@@ -126,13 +137,13 @@ def _target_names(node: ast.Assign | ast.AnnAssign) -> list[str]:
     return [n for t in targets for n in _names_in(t)]
 
 
-def _weak_random(program: Program, mod: ModuleInfo, node: ast.Assign | ast.AnnAssign) -> list[Hit]:
+def _weak_random(resolve: Resolve, node: ast.Assign | ast.AnnAssign) -> list[Hit]:
     if node.value is None or not any(_SECRETISH.search(n) for n in _target_names(node)):
         return []
     for call in ast.walk(node.value):
         if not isinstance(call, ast.Call):
             continue
-        name, _ = program.expr_name(mod, call.func)
+        name = resolve(call.func)
         module, _, func = name.rpartition(".")
         if module in {"random", "numpy.random"} and func in _RANDOM:
             msg = f"{name}() is predictable; use the secrets module for security values"

@@ -104,6 +104,11 @@ class SummaryTable:
             return ()
         return sorted(self.callers.get(qname, ()))
 
+    def returns_source(self, qname: str) -> bool:
+        """Whether the current summary of ``qname`` returns data read from a source."""
+        summary = self.summaries.get(qname)
+        return summary is not None and any(lb.param < 0 for lb in summary.returns)
+
     def all_flows(self) -> list[Flow]:
         """Every flow, deduplicated by sink and CWE (the most confident, shortest trace wins)."""
         best: dict[tuple[CweId, Location], Flow] = {}

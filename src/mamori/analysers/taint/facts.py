@@ -1,0 +1,344 @@
+"""What one module contributes to the program, read from that module alone.
+
+:func:`extract` parses a module once and keeps only what the call graph, the pruning and the
+non-flow checks need: imports, top-level definitions and constants, classes (bases as
+written), functions (parameters, nested functions, decorators, the identifiers they mention)
+and the checks' hits. Facts depend on nothing but the module's text and display path, so they
+can be cached by content hash (:mod:`.cache`); the syntax tree itself is parsed again only for
+the modules whose functions the fixpoint actually analyses.
+"""
+
+from __future__ import annotations
+
+import ast
+import warnings
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from mamori.analysers.taint.checks import Hit, run_checks
+
+__all__ = [
+    "ClassFacts",
+    "FunctionFacts",
+    "ModuleFacts",
+    "dotted_or_unknown",
+    "extract",
+    "module_name",
+    "parse",
+    "read_module",
+    "statements",
+]
+
+FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFacts:
+    """One function or method as written."""
+
+    qname: str
+    """Qualified name (``pkg.mod.Class.method``; ``pkg.mod.outer.inner`` when nested)."""
+    cls: str
+    """Qualified name of the class it is a method of, if any."""
+    params: tuple[str, ...]
+    """Positional-or-keyword parameter names, ``self`` included."""
+    nested: dict[str, str]
+    """Functions defined anywhere inside it, by local name -> qualified name."""
+    idents: frozenset[str]
+    """Names, attributes and parameter names in it, nested functions included."""
+    lineno: int
+    """Line of its ``def`` (finds the node again in a fresh parse)."""
+    col: int
+    """Column of its ``def``."""
+    decorators: tuple[tuple[str, str | None], ...] = ()
+    """Call decorators: the called name as written (:func:`dotted_or_unknown`) and their first
+    argument when it is a string (a route's path)."""
+    annotations: tuple[tuple[str, str], ...] = ()
+    """Parameter annotations as source text (only kept for decorated functions)."""
+    inner: bool = False
+    """Whether it is defined inside another function (the first definition of a name wins)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFacts:
+    """One class as written."""
+
+    qname: str
+    """Qualified name."""
+    bases: tuple[str, ...]
+    """Base class expressions as written (:func:`dotted_or_unknown`)."""
+    methods: dict[str, str]
+    """Method name -> qualified function name."""
+
+
+@dataclass(slots=True)
+class ModuleFacts:
+    """Everything the program needs from one module."""
+
+    name: str
+    """Qualified module name."""
+    path: str
+    """Display path."""
+    is_package: bool
+    """Whether it is a package ``__init__``."""
+    imports: dict[str, str] = field(default_factory=dict)
+    """Local name -> qualified name it was imported as."""
+    module_aliases: set[str] = field(default_factory=set)
+    """Local names bound by ``import x`` (modules, not objects)."""
+    defs: dict[str, str] = field(default_factory=dict)
+    """Top-level function and class names -> qualified names."""
+    consts: dict[str, object] = field(default_factory=dict)
+    """Top-level names assigned a constant exactly once."""
+    idents: frozenset[str] = frozenset()
+    """Names, attributes and parameter names anywhere in it."""
+    functions: list[FunctionFacts] = field(default_factory=list)
+    """Its functions and methods, nested ones included, in source order."""
+    classes: list[ClassFacts] = field(default_factory=list)
+    """Its classes, nested ones included."""
+    hits: list[Hit] = field(default_factory=list)
+    """Findings of the non-flow checks."""
+
+
+def module_name(display: str) -> tuple[str, bool]:
+    """Module name for a display path, and whether it is a package ``__init__``."""
+    parts = [p for p in PurePosixPath(display.lstrip("/")).with_suffix("").parts if p != "."]
+    if parts and parts[-1] == "__init__":
+        return ".".join(parts[:-1]) or "__init__", True
+    return ".".join(parts), False
+
+
+def read_module(display: str, text: str) -> ModuleFacts:
+    """Parse and extract one module given its display path and text (SyntaxError etc. raise)."""
+    name, is_package = module_name(display)
+    return extract(name, display, is_package, parse(text, display))
+
+
+def parse(text: str, path: str) -> ast.Module:
+    """Parse module text (SyntaxError and friends propagate); warnings are silenced."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(text, filename=path)
+
+
+def extract(name: str, path: str, is_package: bool, tree: ast.Module) -> ModuleFacts:
+    """The facts of one parsed module."""
+    facts = ModuleFacts(name, path, is_package)
+    _collect_imports(facts, tree)
+    _collect_consts(facts, tree)
+    facts.defs.update(
+        (n.name, f"{name}.{n.name}")
+        for n in tree.body
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    )
+    module_idents, by_function = _idents(tree)
+    facts.idents = frozenset(module_idents)
+    _collect_body(facts, tree.body, name, "", by_function)
+    facts.hits = run_checks(tree, lambda node: local_name(facts, node), facts.idents)
+    return facts
+
+
+def dotted_or_unknown(node: ast.expr) -> str:
+    """``a.b.c`` for a dotted name; ``?.b.c`` when the root is not a plain name."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    root = node.id if isinstance(node, ast.Name) else "?"
+    return ".".join([root, *reversed(parts)])
+
+
+def local_name(facts: ModuleFacts, node: ast.expr) -> str:
+    """Dotted name of an expression with its root resolved through the module's own names."""
+    root, dot, rest = dotted_or_unknown(node).partition(".")
+    root = facts.defs.get(root) or facts.imports.get(root) or root
+    return root + dot + rest
+
+
+# --- collection --------------------------------------------------------------------------
+
+
+def _collect_body(
+    facts: ModuleFacts,
+    body: list[ast.stmt],
+    prefix: str,
+    cls: str,
+    idents: dict[int, set[str]],
+) -> None:
+    for node in body:
+        if isinstance(node, ast.ClassDef):
+            qname = f"{prefix}.{node.name}"
+            methods = {n.name: f"{qname}.{n.name}" for n in node.body if isinstance(n, FuncNode)}
+            bases = tuple(dotted_or_unknown(b) for b in node.bases)
+            facts.classes.append(ClassFacts(qname, bases, methods))
+            _collect_body(facts, node.body, qname, qname, idents)
+        elif isinstance(node, FuncNode):
+            _add_function(facts, node, f"{prefix}.{node.name}", cls, idents)
+
+
+def _add_function(
+    facts: ModuleFacts, node: FuncNode, qname: str, cls: str, idents: dict[int, set[str]]
+) -> None:
+    inner = [n for n in statements(node.body) if isinstance(n, FuncNode)]
+    nested = {n.name: f"{qname}.{n.name}" for n in inner}
+    decorators = tuple(
+        (dotted_or_unknown(d.func), _first_string(d))
+        for d in node.decorator_list
+        if isinstance(d, ast.Call)
+    )
+    annotations = _annotations(node) if decorators else ()
+    facts.functions.append(
+        FunctionFacts(
+            qname,
+            cls,
+            _params(node),
+            nested,
+            frozenset(idents[id(node)]),
+            node.lineno,
+            node.col_offset,
+            decorators,
+            annotations,
+        )
+    )
+    facts.functions.extend(
+        FunctionFacts(
+            nested[n.name],
+            "",
+            _params(n),
+            {},
+            frozenset(idents[id(n)]),
+            n.lineno,
+            n.col_offset,
+            inner=True,
+        )
+        for n in inner
+    )
+
+
+def _first_string(deco: ast.Call) -> str | None:
+    if deco.args and isinstance(deco.args[0], ast.Constant) and isinstance(deco.args[0].value, str):
+        return deco.args[0].value
+    return None
+
+
+def _annotations(node: FuncNode) -> tuple[tuple[str, str], ...]:
+    a = node.args
+    return tuple(
+        (p.arg, ast.unparse(p.annotation))
+        for p in (*a.posonlyargs, *a.args, *a.kwonlyargs)
+        if p.annotation is not None
+    )
+
+
+def _params(node: FuncNode) -> tuple[str, ...]:
+    a = node.args
+    return tuple(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs))
+
+
+_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Every statement in ``body``, nested blocks, functions and classes included."""
+    out: list[ast.stmt] = []
+    todo = list(reversed(body))
+    while todo:
+        stmt = todo.pop()
+        out.append(stmt)
+        for name in _BLOCKS:
+            block = getattr(stmt, name, None)
+            if block:
+                for child in reversed(block):
+                    if isinstance(child, ast.ExceptHandler | ast.match_case):
+                        todo.extend(reversed(child.body))
+                    else:
+                        todo.append(child)
+    return out
+
+
+def _idents(tree: ast.Module) -> tuple[set[str], dict[int, set[str]]]:
+    """Identifiers of the whole module, and of each function (keyed by node id, nested
+    functions' identifiers included in their enclosing functions'), in one walk."""
+    module: set[str] = set()
+    own: dict[int, set[str]] = {}
+    parent: dict[int, int] = {}
+    order: list[int] = []
+    todo: list[tuple[ast.AST, set[str], int]] = [(tree, module, 0)]
+    name_t, attr_t, arg_t = ast.Name, ast.Attribute, ast.arg
+    while todo:
+        node, sink, owner = todo.pop()
+        kind = node.__class__
+        if kind is name_t:
+            sink.add(node.id)  # type: ignore[attr-defined]
+            continue
+        if kind is attr_t:
+            sink.add(node.attr)  # type: ignore[attr-defined]
+        elif kind is arg_t:
+            sink.add(node.arg)  # type: ignore[attr-defined]
+        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            key = id(node)
+            sink = own[key] = set()
+            parent[key] = owner
+            order.append(key)
+            owner = key
+        for field_name in node._fields:
+            value = getattr(node, field_name, None)
+            if value.__class__ is list:
+                todo.extend((v, sink, owner) for v in value if isinstance(v, ast.AST))
+            elif isinstance(value, ast.AST):
+                todo.append((value, sink, owner))
+    for key in reversed(order):
+        module |= own[key]
+        if parent[key]:
+            own[parent[key]] |= own[key]
+    return module, own
+
+
+def _collect_imports(facts: ModuleFacts, tree: ast.Module) -> None:
+    package = facts.name if facts.is_package else facts.name.rpartition(".")[0]
+    for node in statements(tree.body):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    facts.imports[alias.asname] = alias.name
+                    facts.module_aliases.add(alias.asname)
+                else:
+                    root = alias.name.split(".")[0]
+                    facts.imports[root] = root
+                    facts.module_aliases.add(root)
+        elif isinstance(node, ast.ImportFrom):
+            base = _relative_base(package, node.level, node.module)
+            for alias in node.names:
+                if alias.name != "*":
+                    facts.imports[alias.asname or alias.name] = f"{base}.{alias.name}".lstrip(".")
+
+
+def _relative_base(package: str, level: int, module: str | None) -> str:
+    if level == 0:
+        return module or ""
+    parts = package.split(".") if package else []
+    keep = parts[: len(parts) - (level - 1)] if level > 1 else parts
+    return ".".join([*keep, *([module] if module else [])])
+
+
+def _collect_consts(facts: ModuleFacts, tree: ast.Module) -> None:
+    counts: dict[str, int] = {}
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign | ast.AugAssign):
+            targets = [node.target]
+        for t in targets:
+            for n in ast.walk(t):
+                if isinstance(n, ast.Name):
+                    counts[n.id] = counts.get(n.id, 0) + 1
+        if (
+            isinstance(node, ast.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+        ):
+            try:
+                facts.consts[node.targets[0].id] = ast.literal_eval(node.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                continue
+    for name, times in counts.items():
+        if times > 1:
+            facts.consts.pop(name, None)
