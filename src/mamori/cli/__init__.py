@@ -155,6 +155,13 @@ def _add_scan(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     s.add_argument("--max-file-size", type=int, default=DEFAULT_MAX_FILE_SIZE, metavar="BYTES")
     s.add_argument("--no-store", action="store_true", help="do not record the run")
     s.add_argument(
+        "--cache",
+        default=".mamori/cache",
+        metavar="DIR",
+        help="analysis cache (taint facts by content hash; default .mamori/cache)",
+    )
+    s.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    s.add_argument(
         "--ledger",
         default=governance.DEFAULT_LEDGER,
         metavar="DIR",
@@ -202,6 +209,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         extra={
             "taint_rules": [str(Path(f).resolve()) for f in args.taint_rules],
             "sigma_rules": [str(Path(d).resolve()) for d in args.sigma_rules],
+            **({} if args.no_cache else {"cache_dir": str(Path(args.cache).resolve())}),
         },
     )
     store = None if args.no_store else Store.open(args.db)

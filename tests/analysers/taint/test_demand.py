@@ -101,7 +101,7 @@ def test_callers_of_a_source_returning_helper_are_analysed(tmp_path: Path) -> No
         },
     )
     demand = Demand(program, frozenset())
-    assert demand.seeds == {"app.get.arg", "app.get.<module>"}
+    assert demand.seeds == {"app.get.arg"}
     assert "app.use.go" in demand.callers_of({"app.get.arg"})
     assert _flows(program, True) == [("app/use.py", 5, 78)] == _flows(program, False)
     assert "app.other.quiet" not in demand.down(demand.seeds | {"app.use.go"})

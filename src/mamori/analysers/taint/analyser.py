@@ -17,6 +17,9 @@ Options (``AnalyserSettings.options``):
     Extra YAML rule files merged over the shipped pack (format: :mod:`.rules`).
 ``taint_environ`` (bool, default False)
     Treat ``os.environ``/``os.getenv`` as sources (findings from them get LOW confidence).
+``cache_dir`` (path)
+    Folder for the per-module facts cache (``<cache_dir>/taint``); none when not given.
+    ``mamori scan`` uses ``.mamori/cache`` unless ``--no-cache``.
 
 Confidence is HIGH when every call on the path resolved, MEDIUM when an unresolved call passed
 the taint on by default, LOW when the source is a heuristic one.
@@ -29,11 +32,13 @@ from collections.abc import Iterable, Sequence
 from functools import cached_property
 from pathlib import Path
 
+from mamori import __version__
 from mamori.analysers.interface import Analyser, read_lines
+from mamori.analysers.taint.cache import FactsCache
 from mamori.analysers.taint.callgraph import Program
 from mamori.analysers.taint.checks import Hit
 from mamori.analysers.taint.engine import solve
-from mamori.analysers.taint.facts import ModuleFacts, read_module
+from mamori.analysers.taint.facts import FACTS_VERSION, ModuleFacts, read_module
 from mamori.analysers.taint.rules import RulePack, load_rules
 from mamori.analysers.taint.summaries import Flow
 from mamori.model import (
@@ -84,6 +89,10 @@ class TaintAnalyser(Analyser):
     def analyse(self, targets: Sequence[Target]) -> Iterable[Finding | Skipped]:
         """Parse every target, solve the whole program, and report flows and check hits."""
         root = Path(self.settings.root).resolve()
+        cache_dir = self.settings.option("cache_dir")
+        cache = FactsCache(
+            Path(cache_dir) / "taint" if cache_dir else None, f"{FACTS_VERSION}/{__version__}"
+        )
         program = Program(self.rules)
         items: list[Finding | Skipped] = []
         by_display: dict[str, str] = {}
@@ -93,18 +102,24 @@ class TaintAnalyser(Analyser):
             if isinstance(read, Skipped):
                 items.append(read)
                 continue
-            facts = self._facts(shown, read)
-            if isinstance(facts, Skipped):
-                items.append(facts)
-                continue
-            program.add(facts, read)
+            data, text = read
+            facts = cache.get(shown, data)
+            if facts is None:
+                fresh = self._facts(shown, text)
+                if isinstance(fresh, Skipped):
+                    items.append(fresh)
+                    continue
+                cache.put(shown, data, fresh)
+                facts = fresh
+            program.add(facts, text)
             by_display[shown] = target.locator
         program.index()
         options = frozenset({"environ"} if self.settings.option("taint_environ") else ())
         flows = solve(program, options)
         log.info(
-            "taint: %d modules, %d functions, %d flows",
+            "taint: %d modules (%d facts from the cache), %d functions, %d flows",
             len(program.modules),
+            cache.hits,
             len(program.functions),
             len(flows),
         )
@@ -113,7 +128,7 @@ class TaintAnalyser(Analyser):
             items += [self._hit_finding(h, mod.path, by_display) for h in mod.facts.hits]
         return items
 
-    def _read(self, target: Target, shown: str) -> str | Skipped:
+    def _read(self, target: Target, shown: str) -> tuple[bytes, str] | Skipped:
         try:
             data = Path(target.locator).read_bytes()
         except OSError as e:
@@ -123,7 +138,7 @@ class TaintAnalyser(Analyser):
         if b"\x00" in data:
             return Skipped(shown, "binary content (NUL bytes); not Python source", self.id)
         try:
-            return data.decode("utf-8")
+            return data, data.decode("utf-8")
         except UnicodeDecodeError as e:
             return Skipped(shown, f"not valid UTF-8 at byte {e.start}", self.id)
 

@@ -61,7 +61,9 @@ class FunctionInfo:
     bool/UUID."""
     idents: frozenset[str] = frozenset()
     """Names, attributes and parameter names in it, nested functions included: a superset of
-    what it can call or read, for pruning (:mod:`.demand`)."""
+    what it can read, for pruning (:mod:`.demand`)."""
+    calls: frozenset[str] = frozenset()
+    """What its calls call, as written (:func:`.facts.dotted_or_unknown`)."""
 
     @property
     def is_module(self) -> bool:
@@ -146,7 +148,12 @@ class Program:
     def index(self) -> None:
         """Resolve every registered module's classes and functions against the others."""
         for mod in self.modules.values():
-            top = FunctionInfo(f"{mod.name}.<module>", mod.name, idents=mod.facts.idents)
+            top = FunctionInfo(
+                f"{mod.name}.<module>",
+                mod.name,
+                idents=mod.facts.top_idents,
+                calls=mod.facts.top_calls,
+            )
             self.functions[top.qname] = top
             for c in mod.facts.classes:
                 bases = tuple(self.text_name(mod, b)[0] for b in c.bases)
@@ -170,6 +177,7 @@ class Program:
             f.nested,
             typed,
             f.idents,
+            f.calls,
         )
 
     def _is_route(self, mod: ModuleInfo, deco: str) -> bool:

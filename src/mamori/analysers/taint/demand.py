@@ -8,10 +8,11 @@ then adds the callers of every function whose summary returns source data, and r
 no function is added. Every other function has only parameter labels in it, so it can neither
 report a flow nor change a summary that an analysed function uses.
 
-The call graph here over-approximates what :mod:`.calls` can resolve, from names alone: a
-function may call every project function (module-level or nested) whose name it mentions or
-imports under an alias, and each method it names (plus ``__init__``) of a class it names, of
-its own class, and of their project base classes. Source detection is as coarse: a route
+The call graph here over-approximates what :mod:`.calls` can resolve: a function may call
+each project function or class (its ``__init__``) that one of its calls names, resolved the
+same way the engine resolves it (imports, aliases, re-exports, nested functions), and each
+method it calls by attribute name (plus ``__init__``) of a class it names anywhere, of its own
+class, and of their project base classes. Source detection is as coarse: a route
 handler, a request-named parameter, or a mention of the last part of a source's, request
 object's or request annotation's name in a module that imports it (or a module above it), or
 of a local alias of one. Over-approximating only costs time; the findings are the same as
@@ -99,50 +100,43 @@ def _imported_markers(mod: ModuleInfo, objects: set[str]) -> set[str]:
 
 def _call_graph(program: Program) -> dict[str, set[str]]:
     """Function -> every project function it might call (an over-approximation)."""
-    by_name: dict[str, list[str]] = defaultdict(list)
-    methods: set[str] = set()
-    for info in program.classes.values():
-        methods.update(info.methods.values())
-    for qname in program.functions:
-        if qname not in methods and not qname.endswith(".<module>"):
-            by_name[qname.rpartition(".")[2]].append(qname)
     classes_by_name: dict[str, list[str]] = defaultdict(list)
     for qname in program.classes:
         classes_by_name[qname.rpartition(".")[2]].append(qname)
-    imported = {name: _imported(program, mod) for name, mod in program.modules.items()}
-    class_methods: dict[str, set[str]] = {}
+    chains: dict[str, set[str]] = {}
+    resolved: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     graph: dict[str, set[str]] = {}
     for qname, fn in program.functions.items():
+        mod = program.modules[fn.module]
         out: set[str] = set()
-        named = [c for n in fn.idents for c in classes_by_name.get(n, ())]
-        for local, (functions, classes) in imported[fn.module].items():
-            if local in fn.idents:
-                out |= functions
-                named += classes
-        for cls in [*named, *([fn.cls] if fn.cls else [])]:
-            if cls not in class_methods:
-                class_methods[cls] = _methods_up(program, cls)
-            out.update(
-                m
-                for m in class_methods[cls]
-                if m.rpartition(".")[2] in fn.idents or m.endswith(".__init__")
-            )
-        for n in fn.idents:
-            out.update(by_name.get(n, ()))
+        known = [c for n in fn.idents | fn.calls for c in classes_by_name.get(n, ())]
+        if fn.cls:
+            known.append(fn.cls)
+        for call in fn.calls:
+            root = call.partition(".")[0]
+            if root in fn.nested:
+                out.add(fn.nested[root])
+            for text in {call, program.text_name(mod, call)[0]}:
+                key = (fn.module, text)
+                if key not in resolved:
+                    target, klass = program.function(text), program.klass(text)
+                    resolved[key] = (
+                        target.qname if target else None,
+                        klass.qname if klass else None,
+                    )
+                target_name, cls_name = resolved[key]
+                if target_name:
+                    out.add(target_name)
+                if cls_name:
+                    known.append(cls_name)
+        attrs = {c.rpartition(".")[2] for c in fn.calls} | {"__init__"}
+        for cls in known:
+            if cls not in chains:
+                chains[cls] = _methods_up(program, cls)
+            out.update(m for m in chains[cls] if m.rpartition(".")[2] in attrs)
         out.discard(qname)
         graph[qname] = out
     return graph
-
-
-def _imported(program: Program, mod: ModuleInfo) -> dict[str, tuple[set[str], list[str]]]:
-    """Local name -> (functions, classes) of the project it was imported as (aliases too)."""
-    out: dict[str, tuple[set[str], list[str]]] = {}
-    for local, target in mod.imports.items():
-        fn = program.function(target)
-        cls = program.klass(target)
-        if fn is not None or cls is not None:
-            out[local] = ({fn.qname} if fn else set(), [cls.qname] if cls else [])
-    return out
 
 
 def _methods_up(program: Program, cls: str) -> set[str]:

@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from mamori.analysers.taint.checks import Hit, run_checks
 
 __all__ = [
+    "FACTS_VERSION",
     "ClassFacts",
     "FunctionFacts",
     "ModuleFacts",
@@ -30,6 +31,8 @@ __all__ = [
 ]
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
+FACTS_VERSION = "3"
+"""Bump when what :func:`extract` records changes (cached facts of other versions are unused)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +49,8 @@ class FunctionFacts:
     """Functions defined anywhere inside it, by local name -> qualified name."""
     idents: frozenset[str]
     """Names, attributes and parameter names in it, nested functions included."""
+    calls: frozenset[str]
+    """What its calls call, as written (:func:`dotted_or_unknown`), nested functions included."""
     lineno: int
     """Line of its ``def`` (finds the node again in a fresh parse)."""
     col: int
@@ -91,6 +96,10 @@ class ModuleFacts:
     """Top-level names assigned a constant exactly once."""
     idents: frozenset[str] = frozenset()
     """Names, attributes and parameter names anywhere in it."""
+    top_idents: frozenset[str] = frozenset()
+    """Those outside every function body (top-level code, class bodies, decorators)."""
+    top_calls: frozenset[str] = frozenset()
+    """What calls outside every function body call, as written (:func:`dotted_or_unknown`)."""
     functions: list[FunctionFacts] = field(default_factory=list)
     """Its functions and methods, nested ones included, in source order."""
     classes: list[ClassFacts] = field(default_factory=list)
@@ -130,8 +139,10 @@ def extract(name: str, path: str, is_package: bool, tree: ast.Module) -> ModuleF
         for n in tree.body
         if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
     )
-    module_idents, by_function = _idents(tree)
-    facts.idents = frozenset(module_idents)
+    top, by_function = _idents(tree)
+    facts.top_idents = frozenset(top[0])
+    facts.top_calls = frozenset(top[1])
+    facts.idents = facts.top_idents.union(*(names for names, _ in by_function.values()))
     _collect_body(facts, tree.body, name, "", by_function)
     facts.hits = run_checks(tree, lambda node: local_name(facts, node), facts.idents)
     return facts
@@ -162,7 +173,7 @@ def _collect_body(
     body: list[ast.stmt],
     prefix: str,
     cls: str,
-    idents: dict[int, set[str]],
+    idents: dict[int, Names],
 ) -> None:
     for node in body:
         if isinstance(node, ast.ClassDef):
@@ -176,7 +187,7 @@ def _collect_body(
 
 
 def _add_function(
-    facts: ModuleFacts, node: FuncNode, qname: str, cls: str, idents: dict[int, set[str]]
+    facts: ModuleFacts, node: FuncNode, qname: str, cls: str, idents: dict[int, Names]
 ) -> None:
     inner = [n for n in statements(node.body) if isinstance(n, FuncNode)]
     nested = {n.name: f"{qname}.{n.name}" for n in inner}
@@ -192,7 +203,8 @@ def _add_function(
             cls,
             _params(node),
             nested,
-            frozenset(idents[id(node)]),
+            frozenset(idents[id(node)][0]),
+            frozenset(idents[id(node)][1]),
             node.lineno,
             node.col_offset,
             decorators,
@@ -205,7 +217,8 @@ def _add_function(
             "",
             _params(n),
             {},
-            frozenset(idents[id(n)]),
+            frozenset(idents[id(n)][0]),
+            frozenset(idents[id(n)][1]),
             n.lineno,
             n.col_offset,
             inner=True,
@@ -255,28 +268,34 @@ def statements(body: list[ast.stmt]) -> list[ast.stmt]:
     return out
 
 
-def _idents(tree: ast.Module) -> tuple[set[str], dict[int, set[str]]]:
-    """Identifiers of the whole module, and of each function (keyed by node id, nested
-    functions' identifiers included in their enclosing functions'), in one walk."""
-    module: set[str] = set()
-    own: dict[int, set[str]] = {}
+Names = tuple[set[str], set[str]]
+"""Identifiers, and call targets as written (:func:`dotted_or_unknown`)."""
+
+
+def _idents(tree: ast.Module) -> tuple[Names, dict[int, Names]]:
+    """Names outside functions, and of each function (keyed by node id, nested functions'
+    names included in their enclosing functions'), in one walk."""
+    top: Names = (set(), set())
+    own: dict[int, Names] = {}
     parent: dict[int, int] = {}
     order: list[int] = []
-    todo: list[tuple[ast.AST, set[str], int]] = [(tree, module, 0)]
-    name_t, attr_t, arg_t = ast.Name, ast.Attribute, ast.arg
+    todo: list[tuple[ast.AST, Names, int]] = [(tree, top, 0)]
+    name_t, attr_t, arg_t, call_t = ast.Name, ast.Attribute, ast.arg, ast.Call
     while todo:
         node, sink, owner = todo.pop()
         kind = node.__class__
         if kind is name_t:
-            sink.add(node.id)  # type: ignore[attr-defined]
+            sink[0].add(node.id)  # type: ignore[attr-defined]
             continue
         if kind is attr_t:
-            sink.add(node.attr)  # type: ignore[attr-defined]
+            sink[0].add(node.attr)  # type: ignore[attr-defined]
+        elif kind is call_t:
+            sink[1].add(dotted_or_unknown(node.func))  # type: ignore[attr-defined]
         elif kind is arg_t:
-            sink.add(node.arg)  # type: ignore[attr-defined]
+            sink[0].add(node.arg)  # type: ignore[attr-defined]
         elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
             key = id(node)
-            sink = own[key] = set()
+            sink = own[key] = (set(), set())
             parent[key] = owner
             order.append(key)
             owner = key
@@ -287,10 +306,10 @@ def _idents(tree: ast.Module) -> tuple[set[str], dict[int, set[str]]]:
             elif isinstance(value, ast.AST):
                 todo.append((value, sink, owner))
     for key in reversed(order):
-        module |= own[key]
         if parent[key]:
-            own[parent[key]] |= own[key]
-    return module, own
+            own[parent[key]][0].update(own[key][0])
+            own[parent[key]][1].update(own[key][1])
+    return top, own
 
 
 def _collect_imports(facts: ModuleFacts, tree: ast.Module) -> None:

@@ -1,0 +1,106 @@
+"""The taint facts cache: reuse by content hash, misses on edits, and tampered entries refused."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from mamori.analysers.interface import AnalyserSettings
+from mamori.analysers.taint import analyser as taint_analyser
+from mamori.analysers.taint.analyser import TaintAnalyser
+from mamori.analysers.taint.cache import FactsCache
+from mamori.analysers.taint.facts import read_module
+from mamori.model import Finding, Target, TargetKind
+
+VIEW = (
+    "from flask import request\nfrom app.db import find\n\n"
+    "def show():\n    return find(request.args['id'])\n"
+)
+DB = "def find(key):\n    return cursor.execute('SELECT * FROM t WHERE id=' + key)\n"
+SAFE_DB = "def find(key):\n    return cursor.execute('SELECT * FROM t WHERE id=?', (key,))\n"
+
+
+def _estate(tmp_path: Path) -> Path:
+    root = tmp_path / "src"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "views.py").write_text(VIEW)
+    (root / "app" / "db.py").write_text(DB)
+    (root / "app" / "util.py").write_text("def helper(x):\n    return x.strip()\n")
+    return root
+
+
+def _scan(root: Path, cache: Path) -> list[tuple[str, int, tuple[int, ...]]]:
+    settings = AnalyserSettings(root=str(root), options={"cache_dir": str(cache)})
+    targets = [Target(TargetKind.FILE, str(f), "test") for f in sorted(root.rglob("*.py"))]
+    found = [i for i in TaintAnalyser(settings).analyse(targets) if isinstance(i, Finding)]
+    return [(f.location.path, f.location.start_line, f.cwe) for f in found]
+
+
+@pytest.fixture
+def extracted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Display paths the analyser parsed and extracted (cache misses)."""
+    seen: list[str] = []
+
+    def counting(display: str, text: str):  # type: ignore[no-untyped-def]
+        seen.append(display)
+        return read_module(display, text)
+
+    monkeypatch.setattr(taint_analyser, "read_module", counting)
+    return seen
+
+
+def test_a_rescan_reuses_every_module_and_finds_the_same(
+    tmp_path: Path, extracted: list[str]
+) -> None:
+    root, cache = _estate(tmp_path), tmp_path / "cache"
+    first = _scan(root, cache)
+    assert first == [("app/db.py", 2, (89,))]
+    assert sorted(extracted) == ["app/db.py", "app/util.py", "app/views.py"]
+    extracted.clear()
+    assert _scan(root, cache) == first
+    assert extracted == []
+
+
+def test_an_edited_module_is_extracted_again_and_its_change_counts(
+    tmp_path: Path, extracted: list[str]
+) -> None:
+    root, cache = _estate(tmp_path), tmp_path / "cache"
+    _scan(root, cache)
+    extracted.clear()
+    (root / "app" / "db.py").write_text(SAFE_DB)
+    assert _scan(root, cache) == []
+    assert extracted == ["app/db.py"]
+
+
+def test_the_same_text_at_another_path_is_not_reused(tmp_path: Path) -> None:
+    cache = FactsCache(tmp_path / "c", "k")
+    data = DB.encode()
+    cache.put("a/db.py", data, read_module("a/db.py", DB))
+    assert cache.get("a/db.py", data) is not None
+    assert cache.get("b/db.py", data) is None
+
+
+def test_a_tampered_entry_is_a_miss_and_runs_nothing(tmp_path: Path) -> None:
+    cache = FactsCache(tmp_path / "c", "k")
+    data = DB.encode()
+    cache.put("db.py", data, read_module("db.py", DB))
+    entry = next((tmp_path / "c").rglob("*.pickle"))
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (os.system, (f"touch {marker}",))
+
+    entry.write_bytes(pickle.dumps(Evil()))
+    assert cache.get("db.py", data) is None
+    assert not marker.exists()
+
+
+def test_an_unusable_cache_folder_only_costs_time(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    root = _estate(tmp_path)
+    assert _scan(root, blocker / "cache") == [("app/db.py", 2, (89,))]
