@@ -10,6 +10,7 @@ import pytest
 
 from mamori.analysers.interface import AnalyserSettings
 from mamori.analysers.taint import analyser as taint_analyser
+from mamori.analysers.taint import engine
 from mamori.analysers.taint.analyser import TaintAnalyser
 from mamori.analysers.taint.cache import FactsCache
 from mamori.analysers.taint.facts import read_module
@@ -104,3 +105,48 @@ def test_an_unusable_cache_folder_only_costs_time(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     root = _estate(tmp_path)
     assert _scan(root, blocker / "cache") == [("app/db.py", 2, (89,))]
+
+
+def test_a_rescan_analyses_only_what_the_edit_reaches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root, cache = _estate(tmp_path), tmp_path / "cache"
+    (root / "app" / "other.py").write_text(
+        "import os\nfrom flask import request\n\ndef run():\n    os.system(request.args['c'])\n"
+    )
+    analysed: list[str] = []
+    real = engine._analyse
+
+    def spy(program, fn, table, options):  # type: ignore[no-untyped-def]
+        analysed.append(fn.qname)
+        return real(program, fn, table, options)
+
+    monkeypatch.setattr(engine, "_analyse", spy)
+    first = _scan(root, cache)
+    assert {"app.views.show", "app.db.find", "app.other.run"} <= set(analysed)
+    analysed.clear()
+    assert _scan(root, cache) == first
+    assert analysed == []
+    (root / "app" / "db.py").write_text(SAFE_DB)
+    assert _scan(root, cache) == [("app/other.py", 5, (78,))]
+    assert set(analysed) == {"app.db.find", "app.views.show"}
+
+
+def test_changing_the_rules_does_not_reuse_results(tmp_path: Path) -> None:
+    root, cache = _estate(tmp_path), tmp_path / "cache"
+    (root / "app" / "audit.py").write_text(
+        "import auditlib\nfrom flask import request\n\n"
+        "def record():\n    auditlib.log(request.args['q'])\n"
+    )
+    assert _scan(root, cache) == [("app/db.py", 2, (89,))]
+    rules = tmp_path / "extra.yaml"
+    rules.write_text("sinks:\n  - {call: auditlib.log, cwe: 117, arg: 0}\n")
+    settings = AnalyserSettings(
+        root=str(root), options={"cache_dir": str(cache), "taint_rules": [str(rules)]}
+    )
+    targets = [Target(TargetKind.FILE, str(f), "test") for f in sorted(root.rglob("*.py"))]
+    found = [i for i in TaintAnalyser(settings).analyse(targets) if isinstance(i, Finding)]
+    assert sorted((f.location.path, f.location.start_line, f.cwe) for f in found) == [
+        ("app/audit.py", 5, (117,)),
+        ("app/db.py", 2, (89,)),
+    ]

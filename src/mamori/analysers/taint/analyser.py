@@ -27,6 +27,7 @@ the taint on by default, LOW when the source is a heuristic one.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Sequence
 from functools import cached_property
@@ -34,12 +35,12 @@ from pathlib import Path
 
 from mamori import __version__
 from mamori.analysers.interface import Analyser, read_lines
-from mamori.analysers.taint.cache import FactsCache
+from mamori.analysers.taint.cache import FactsCache, ResultsCache
 from mamori.analysers.taint.callgraph import Program
 from mamori.analysers.taint.checks import Hit
 from mamori.analysers.taint.engine import solve
 from mamori.analysers.taint.facts import FACTS_VERSION, ModuleFacts, read_module
-from mamori.analysers.taint.rules import RulePack, load_rules
+from mamori.analysers.taint.rules import SHIPPED_RULES, RulePack, load_rules
 from mamori.analysers.taint.summaries import Flow
 from mamori.model import (
     Confidence,
@@ -90,8 +91,11 @@ class TaintAnalyser(Analyser):
         """Parse every target, solve the whole program, and report flows and check hits."""
         root = Path(self.settings.root).resolve()
         cache_dir = self.settings.option("cache_dir")
-        cache = FactsCache(
-            Path(cache_dir) / "taint" if cache_dir else None, f"{FACTS_VERSION}/{__version__}"
+        folder = Path(cache_dir) / "taint" if cache_dir else None
+        cache = FactsCache(folder, f"{FACTS_VERSION}/{__version__}")
+        options = frozenset({"environ"} if self.settings.option("taint_environ") else ())
+        results_cache = ResultsCache(
+            folder, f"{__version__}/{root}/{sorted(options)}/{self._rules_digest()}"
         )
         program = Program(self.rules)
         items: list[Finding | Skipped] = []
@@ -111,11 +115,11 @@ class TaintAnalyser(Analyser):
                     continue
                 cache.put(shown, data, fresh)
                 facts = fresh
-            program.add(facts, text)
+            program.add(facts, text, digest=hashlib.sha256(data).hexdigest())
             by_display[shown] = target.locator
         program.index()
-        options = frozenset({"environ"} if self.settings.option("taint_environ") else ())
-        flows = solve(program, options)
+        flows, results = solve(program, options, previous=results_cache.load())
+        results_cache.save(results)
         log.info(
             "taint: %d modules (%d facts from the cache), %d functions, %d flows",
             len(program.modules),
@@ -127,6 +131,21 @@ class TaintAnalyser(Analyser):
         for mod in program.modules.values():
             items += [self._hit_finding(h, mod.path, by_display) for h in mod.facts.hits]
         return items
+
+    def _rules_digest(self) -> str:
+        """Digest of the rule files in use (a rule change invalidates cached results)."""
+        extra = self.settings.option("taint_rules") or []
+        paths = [
+            SHIPPED_RULES,
+            *[Path(p) for p in ([extra] if isinstance(extra, str | Path) else extra)],
+        ]
+        digest = hashlib.sha256()
+        for path in paths:
+            try:
+                digest.update(path.read_bytes())
+            except OSError:
+                digest.update(str(path).encode())
+        return digest.hexdigest()
 
     def _read(self, target: Target, shown: str) -> tuple[bytes, str] | Skipped:
         try:

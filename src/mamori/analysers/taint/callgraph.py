@@ -91,6 +91,8 @@ class ModuleInfo:
     """What it defines and imports."""
     text: str
     """Its source text."""
+    digest: str = ""
+    """Digest of its bytes (what incremental re-analysis compares)."""
 
     @property
     def name(self) -> str:
@@ -131,16 +133,19 @@ class Program:
         self.modules: dict[str, ModuleInfo] = {}
         self.functions: dict[str, FunctionInfo] = {}
         self.classes: dict[str, ClassInfo] = {}
-        self._module_cache: dict[str, ModuleInfo | None] = {}
+        self._suffixes: dict[str, list[ModuleInfo]] | None = None
         self._nodes: dict[str, dict[tuple[int, int], FuncNode]] = {}
         self._trees: dict[str, ast.Module] = {}
 
     # --- building ------------------------------------------------------------------------
 
-    def add(self, facts: ModuleFacts, text: str, tree: ast.Module | None = None) -> ModuleInfo:
+    def add(
+        self, facts: ModuleFacts, text: str, tree: ast.Module | None = None, digest: str = ""
+    ) -> ModuleInfo:
         """Register a module's facts and text (and its tree, when it is already parsed)."""
-        info = ModuleInfo(facts, text)
+        info = ModuleInfo(facts, text, digest)
         self.modules[facts.name] = info
+        self._suffixes = None
         if tree is not None:
             self._trees[facts.name] = tree
         return info
@@ -244,10 +249,14 @@ class Program:
         """The project module called ``name`` (or uniquely ending in ``.name``)."""
         if name in self.modules:
             return self.modules[name]
-        if name not in self._module_cache:
-            hits = [m for n, m in self.modules.items() if n.endswith("." + name)]
-            self._module_cache[name] = hits[0] if len(hits) == 1 else None
-        return self._module_cache[name]
+        if self._suffixes is None:
+            self._suffixes = {}
+            for full, mod in self.modules.items():
+                parts = full.split(".")
+                for cut in range(1, len(parts)):
+                    self._suffixes.setdefault(".".join(parts[cut:]), []).append(mod)
+        hits = self._suffixes.get(name, ())
+        return hits[0] if len(hits) == 1 else None
 
     def canonical(self, qname: str) -> str:
         """Follow re-exports so ``pkg.helper`` becomes ``pkg.impl.helper`` when it was imported."""

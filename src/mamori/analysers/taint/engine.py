@@ -14,6 +14,7 @@ import ast
 import logging
 from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from mamori.analysers.taint.callgraph import FunctionInfo, Program
 from mamori.analysers.taint.calls import CallEvaluator
@@ -33,7 +34,7 @@ from mamori.analysers.taint.values import (
 )
 from mamori.model import CweId, Location, TraceStep
 
-__all__ = ["Interpreter", "solve"]
+__all__ = ["Interpreter", "Result", "Results", "solve"]
 
 log = logging.getLogger(__name__)
 
@@ -335,29 +336,118 @@ def _is_static(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(d, ast.Name) and d.id == "staticmethod" for d in node.decorator_list)
 
 
+@dataclass(slots=True)
+class Results:
+    """What one solve leaves for the next: module digests and every analysed function's
+    summary, flows and the callees whose summaries it used."""
+
+    modules: dict[str, str] = field(default_factory=dict)
+    """Module name -> content digest."""
+    functions: dict[str, Result] = field(default_factory=dict)
+    """Function qualified name -> its result."""
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """One function's analysis."""
+
+    module: str
+    """The module it is in."""
+    summary: Summary
+    """Its summary."""
+    flows: tuple[Flow, ...]
+    """Flows found in it."""
+    callees: tuple[str, ...]
+    """Functions whose summaries it used."""
+
+
 def solve(
-    program: Program, options: frozenset[str] = frozenset(), *, prune: bool = True
-) -> list[Flow]:
-    """Analyse functions to a fixpoint; return the deduplicated flows.
+    program: Program,
+    options: frozenset[str] = frozenset(),
+    *,
+    prune: bool = True,
+    previous: Results | None = None,
+) -> tuple[list[Flow], Results]:
+    """Analyse functions to a fixpoint; return the deduplicated flows and the results.
 
     With ``prune`` only the functions that can contribute a flow are analysed (see
-    :mod:`.demand`); the result is the same as analysing all of them, only faster.
+    :mod:`.demand`); the flows are the same as analysing all of them, only faster. With
+    ``previous`` (the results of an earlier solve of the same files), a function is not
+    analysed again when neither its module nor any module it depends on changed: its old
+    summary and flows are reused.
     """
     table = SummaryTable()
     if not prune:
-        _fixpoint(program, table, set(program.functions), list(program.functions), options)
-        return table.all_flows()
+        every = _fixpoint(program, table, set(program.functions), list(program.functions), options)
+        return table.all_flows(), _results(program, table, every)
     demand = Demand(program, options)
+    reuse = _reusable(program, demand, previous) if previous else {}
     wanted: set[str] = set()
+    done: set[str] = set()
     frontier = demand.seeds
     while frontier:
         added = demand.down(frontier) - wanted
         wanted |= added
-        _fixpoint(program, table, wanted, [q for q in program.functions if q in added], options)
+        start = [q for q in program.functions if q in added]
+        done |= _fixpoint(program, table, wanted, start, options, reuse)
         returning = (q for q in wanted if table.returns_source(q))
         frontier = demand.callers_of(returning) - wanted
-    log.debug("taint: analysed %d of %d functions", len(wanted), len(program.functions))
-    return table.all_flows()
+    log.debug(
+        "taint: analysed %d of %d functions (%d results reused)",
+        len(wanted),
+        len(program.functions),
+        len(reuse.keys() & wanted),
+    )
+    return table.all_flows(), _results(program, table, done)
+
+
+def _reusable(program: Program, demand: Demand, previous: Results) -> dict[str, Result]:
+    """Earlier results still valid: their module and everything they depend on is unchanged.
+
+    A change reaches a function through its callees, so every (current or earlier) caller of
+    a function in a changed module is analysed again, transitively. Added or removed modules
+    can change how names resolve anywhere, so then nothing is reused.
+    """
+    current = {name: mod.digest for name, mod in program.modules.items()}
+    if not current or current.keys() != previous.modules.keys():
+        return {}
+    changed = {name for name, digest in current.items() if previous.modules[name] != digest}
+    old_callers: dict[str, set[str]] = {}
+    for qname, result in previous.functions.items():
+        for callee in result.callees:
+            old_callers.setdefault(callee, set()).add(qname)
+    dirty = {q for q, fn in program.functions.items() if fn.module in changed}
+    dirty |= {q for q, r in previous.functions.items() if r.module in changed}
+    todo = list(dirty)
+    while todo:
+        qname = todo.pop()
+        for caller in demand.callers.get(qname, set()) | old_callers.get(qname, set()):
+            if caller not in dirty:
+                dirty.add(caller)
+                todo.append(caller)
+    return {
+        q: r for q, r in previous.functions.items() if q not in dirty and q in program.functions
+    }
+
+
+def _results(program: Program, table: SummaryTable, done: set[str]) -> Results:
+    callees: dict[str, list[str]] = {}
+    for callee, callers in table.callers.items():
+        for caller in callers:
+            callees.setdefault(caller, []).append(callee)
+    return Results(
+        {name: mod.digest for name, mod in program.modules.items()},
+        {
+            q: Result(
+                program.functions[q].module,
+                table.summaries[q],
+                tuple(table.flows.get(q, ())),
+                tuple(sorted(callees.get(q, ()))),
+            )
+            for q in done
+            if q in table.summaries
+        },
+    )
 
 
 def _fixpoint(
@@ -366,8 +456,10 @@ def _fixpoint(
     wanted: set[str],
     start: list[str],
     options: frozenset[str],
-) -> None:
-    """Analyse ``start``, then re-analyse (wanted) callers whose callees' summaries changed."""
+    reuse: dict[str, Result] | None = None,
+) -> set[str]:
+    """Analyse ``start``, then re-analyse (wanted) callers whose callees' summaries changed;
+    return the functions analysed (or reused)."""
     queue = deque(start)
     queued = set(queue)
     rounds: dict[str, int] = {}
@@ -378,12 +470,18 @@ def _fixpoint(
         if rounds[qname] > MAX_ROUNDS_PER_FUNCTION:
             log.debug("taint: %s did not settle; keeping its last summary", qname)
             continue
-        fn = program.functions[qname]
-        summary, flows = _analyse(program, fn, table, options)
+        old = reuse.get(qname) if reuse else None
+        if old is not None:
+            for callee in old.callees:
+                table.get(callee, qname)
+            summary, flows = old.summary, list(old.flows)
+        else:
+            summary, flows = _analyse(program, program.functions[qname], table, options)
         for caller in table.update(qname, summary, flows):
             if caller not in queued and caller in wanted:
                 queue.append(caller)
                 queued.add(caller)
+    return set(rounds)
 
 
 def _analyse(
