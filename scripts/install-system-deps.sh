@@ -5,7 +5,8 @@
 # Services are NOT started by the install: the tests start their own instances on loopback.
 set -euo pipefail
 
-packages=(postgresql openssh-server openssh-client nginx apache2 sudo redis-server openssl util-linux iproute2)
+packages=(postgresql openssh-server openssh-client nginx apache2 sudo redis-server openssl util-linux iproute2
+          memcached sasl2-bin vsftpd mariadb-server slapd)
 
 missing=()
 for p in "${packages[@]}"; do

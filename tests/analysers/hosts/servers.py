@@ -1,4 +1,5 @@
-"""Real servers on loopback for the host-scan tests (sshd, nginx, redis, PostgreSQL, listeners).
+"""Real servers on loopback for the host-scan tests (sshd, nginx, redis, PostgreSQL, memcached,
+vsftpd, aiosmtpd, MariaDB, slapd, listeners).
 
 Each server listens on its own 127.0.0.x address and a free port, is started from a labelled
 example config under ``examples/``, and is stopped (and its files removed) on exit. A missing
@@ -15,6 +16,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -70,10 +72,23 @@ def wait_port(addr: str, port: int, proc: subprocess.Popen[bytes], timeout: floa
     pytest.fail(f"server did not listen on {addr}:{port} within {timeout}s")
 
 
+def _free_or(addr: str, port: int, fallback: int) -> int:
+    """``port`` if nothing listens on ``addr:port`` now, else ``fallback``."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is ok
+        try:
+            s.bind((addr, port))
+        except OSError:
+            return fallback
+    return port
+
+
 @contextlib.contextmanager
-def running(cmd: list[str], addr: str, port: int) -> Iterator[subprocess.Popen[bytes]]:
-    """Run ``cmd`` until the block ends, once ``addr:port`` listens."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+def running(
+    cmd: list[str], addr: str, port: int, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``cmd`` (with ``env`` if given) until the block ends, once ``addr:port`` listens."""
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
     try:
         wait_port(addr, port, proc)
         yield proc
@@ -180,6 +195,114 @@ def redis(example: Path, addr: str, tmp: Path, *, password: str = "") -> Iterato
     if password:
         cmd += ["--requirepass", password]
     with running(cmd, addr, port):
+        yield port
+
+
+def _options(example: Path) -> list[str]:
+    """Command-line options from a Debian-style options file (``/etc/memcached.conf``)."""
+    lines = example.read_text(encoding="utf-8").splitlines()
+    return [w for line in lines if not line.lstrip().startswith("#") for w in line.split()]
+
+
+@contextlib.contextmanager
+def memcached(example: Path, addr: str, *, password: str = "") -> Iterator[int]:
+    """memcached with the options in ``example`` on ``addr``. With ``-S``, a SASL config and a
+    sasldb with user ``mamori`` / ``password`` go in a folder the server (user nobody) reads."""
+    exe, opts = binary("memcached", "memcached"), _options(example)
+    port = free_port(addr)
+    if "-p" in opts:  # the example's port when it is free on addr (it exercises port hints)
+        at = opts.index("-p")
+        port = _free_or(addr, int(opts[at + 1]), port)
+        del opts[at : at + 2]
+    folder = Path(tempfile.mkdtemp(prefix="mamori-test-memcached-"))
+    env = dict(os.environ)
+    try:
+        if "-S" in opts:
+            folder.chmod(0o755)
+            db = folder / "sasldb2"
+            (folder / "memcached.conf").write_text(f"mech_list: plain\nsasldb_path: {db}\n")
+            subprocess.run([binary("saslpasswd2", "sasl2-bin"), "-p", "-c", "-a", "memcached",
+                            "-f", str(db), "mamori"], input=password.encode(), check=True,
+                           capture_output=True)  # fmt: skip
+            db.chmod(0o644)
+            env["SASL_CONF_PATH"] = str(folder)
+        cmd = [exe, *opts, "-l", addr, "-p", str(port), "-U", "0", "-u", "nobody"]
+        with running(cmd, addr, port, env):
+            yield port
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def vsftpd(example: Path, addr: str) -> Iterator[int]:
+    """vsftpd in the foreground running ``example`` (a template with @ADDR@, @PORT@, @ROOT@ for
+    the anonymous root and @EMPTY@ for secure_chroot_dir); run as root, as the daemon is."""
+    exe = binary("vsftpd", "vsftpd")
+    folder = Path(tempfile.mkdtemp(prefix="mamori-test-ftp-"))
+    try:
+        folder.chmod(0o755)
+        root, empty = folder / "pub", folder / "empty"
+        root.mkdir(mode=0o755)
+        empty.mkdir(mode=0o755)
+        (root / "price-list.txt").write_text("internal prices\n")
+        port = free_port(addr)
+        conf = example.read_text()
+        for k, v in {"@ADDR@": addr, "@PORT@": str(port), "@ROOT@": str(root),
+                     "@EMPTY@": str(empty)}.items():  # fmt: skip
+            conf = conf.replace(k, v)
+        conf_path = folder / "vsftpd.conf"
+        conf_path.write_text(conf)
+        with running([exe, str(conf_path)], addr, port):
+            yield port
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def smtpd(example: Path, addr: str, tmp: Path) -> Iterator[int]:
+    """aiosmtpd (``smtp_server.py``) configured by ``example``; a weak certificate when the
+    example is under ``vulnerable/``, else a CA-signed one naming ``addr``."""
+    cert, key = make_cert(tmp, addr, weak="vulnerable" in example.parts)
+    port = free_port(addr)
+    server = Path(__file__).with_name("smtp_server.py")
+    cmd = [sys.executable, str(server), str(example), addr, str(port), str(cert), str(key)]
+    with running(cmd, addr, port):
+        yield port
+
+
+@contextlib.contextmanager
+def mariadb(addr: str) -> Iterator[int]:
+    """A throw-away MariaDB (``--no-defaults``, a fresh datadir) on ``addr``."""
+    exe = binary("mariadbd", "mariadb-server")
+    install = binary("mariadb-install-db", "mariadb-server")
+    folder = Path(tempfile.mkdtemp(prefix="mamori-test-mariadb-"))
+    user = ["--user=mysql"] if os.geteuid() == 0 else []
+    try:
+        if user:
+            mysql = pwd.getpwnam("mysql")
+            os.chown(folder, mysql.pw_uid, mysql.pw_gid)
+        subprocess.run([install, "--no-defaults", f"--datadir={folder / 'data'}", *user,
+                        "--skip-test-db", "--auth-root-authentication-method=socket"],
+                       check=True, capture_output=True, timeout=120)  # fmt: skip
+        port = free_port(addr)
+        cmd = [exe, "--no-defaults", f"--datadir={folder / 'data'}", f"--socket={folder / 'sock'}",
+               f"--pid-file={folder / 'pid'}", f"--bind-address={addr}", f"--port={port}",
+               "--skip-log-bin", "--innodb-buffer-pool-size=16M", *user]  # fmt: skip
+        with running(cmd, addr, port):
+            yield port
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def slapd(addr: str, tmp: Path) -> Iterator[int]:
+    """OpenLDAP's slapd in the foreground on ``addr`` with a minimal config (no databases)."""
+    exe = binary("slapd", "slapd")
+    conf = tmp / "slapd.conf"
+    conf.write_text(f"include /etc/ldap/schema/core.schema\npidfile {tmp / 'slapd.pid'}\n"
+                    f"argsfile {tmp / 'slapd.args'}\n")  # fmt: skip
+    port = free_port(addr)
+    with running([exe, "-d", "0", "-f", str(conf), "-h", f"ldap://{addr}:{port}/"], addr, port):
         yield port
 
 

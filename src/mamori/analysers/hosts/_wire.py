@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import ssl
 import warnings
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 
 from mamori.redact import redact_known_patterns, truncate
@@ -52,15 +52,33 @@ def evidence(text: str, limit: int = 600) -> str:
     return truncate(redact_known_patterns(text), limit)
 
 
+Upgrade = Callable[[asyncio.StreamReader, asyncio.StreamWriter, float], Awaitable[None]]
+"""A plain-text preamble after which the server starts TLS (SMTP's ``STARTTLS``); it raises
+ValueError when the server will not."""
+
+
 @contextlib.asynccontextmanager
 async def connect(
-    host: str, port: int, timeout: float, tls: ssl.SSLContext | None = None
+    host: str,
+    port: int,
+    timeout: float,
+    tls: ssl.SSLContext | None = None,
+    starttls: Upgrade | None = None,
 ) -> AsyncIterator[tuple[asyncio.StreamReader, asyncio.StreamWriter]]:
-    """An open (optionally TLS) stream pair, closed on exit; OSError/TimeoutError on failure."""
-    handshake = {"ssl_handshake_timeout": timeout} if tls else {}
-    opening = asyncio.open_connection(host, port, ssl=tls, limit=READ_LIMIT, **handshake)
+    """An open (optionally TLS) stream pair, closed on exit; OSError/TimeoutError on failure.
+
+    With ``tls`` and ``starttls``, the connection starts in plain text, runs ``starttls`` and
+    then hands ``tls`` the socket; otherwise ``tls`` wraps it from the first byte.
+    """
+    direct = tls if starttls is None else None
+    handshake = {"ssl_handshake_timeout": timeout} if direct else {}
+    opening = asyncio.open_connection(host, port, ssl=direct, limit=READ_LIMIT, **handshake)
     reader, writer = await asyncio.wait_for(opening, timeout)
     try:
+        if tls and starttls:
+            await starttls(reader, writer, timeout)
+            upgrade = writer.start_tls(tls, ssl_handshake_timeout=timeout)
+            await asyncio.wait_for(upgrade, timeout)
         yield reader, writer
     finally:
         writer.close()

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Awaitable, Iterable, Sequence
 from importlib import metadata
 
-from mamori.analysers.hosts import checks_http, checks_ssh, checks_tls, checks_unauth
+from mamori.analysers.hosts import checks_http, checks_smtp, checks_ssh, checks_tls, checks_unauth
 from mamori.analysers.hosts._checks import ANALYSER_ID, Hit, to_finding
 from mamori.analysers.hosts.discovery import expand_hosts, run, scan_ports
 from mamori.analysers.hosts.probes import Service, identify
@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["HostAnalyser", "discover_targets", "parse_locator"]
 
-_ALL_CHECKS = (*checks_ssh.CHECKS, *checks_tls.CHECKS, *checks_http.CHECKS, *checks_unauth.CHECKS)
+_ALL_CHECKS = (*checks_ssh.CHECKS, *checks_tls.CHECKS, *checks_http.CHECKS, *checks_smtp.CHECKS,
+               *checks_unauth.CHECKS)  # fmt: skip
 _UNAUTH = frozenset({"redis", "memcached", "mongodb", "postgresql", "ftp"})
 
 
@@ -70,12 +71,13 @@ def parse_locator(locator: str) -> tuple[str, int]:
 
 
 class HostAnalyser(Analyser):
-    """Network services on in-scope hosts: identification, then SSH, TLS, HTTP and
+    """Network services on in-scope hosts: identification, then SSH, TLS, HTTP, SMTP and
     unauthenticated-access checks.
 
     Targets are ``ip:port`` endpoints that :func:`discover_targets` found open and the scope
     authorised. Each is identified with light probes, then checked: SSH with ssh-audit, TLS
-    handshakes against Mozilla intermediate, HTTP with GET/OPTIONS only, and Redis, Memcached,
+    handshakes against Mozilla intermediate, HTTP with GET/OPTIONS only, SMTP for STARTTLS
+    (and its TLS through the upgrade), and Redis, Memcached,
     MongoDB, PostgreSQL (role ``postgres``, no password) and anonymous FTP for access without
     credentials. Nothing is exploited and no password is guessed. Options: ``host_timeout``
     (seconds per probe, default 5), ``host_parallel`` (endpoints at once, default 16),
@@ -133,6 +135,9 @@ class HostAnalyser(Analyser):
             jobs.append(("tls", checks_tls.check_tls(s.host, s.port, timeout, name)))
         if s.name == "http":
             jobs.append(("http", checks_http.check_http(s.host, s.port, s.tls, timeout)))
+        if s.name == "smtp":
+            name = str(self.settings.option("server_name", ""))
+            jobs.append(("smtp", checks_smtp.check_smtp(s.host, s.port, timeout, name)))
         if s.name == "ssh":
             jobs.append(("ssh", checks_ssh.check_ssh(s.host, s.port, max(timeout, 10.0))))
         if s.name in _UNAUTH:

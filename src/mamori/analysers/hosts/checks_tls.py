@@ -1,4 +1,5 @@
-"""TLS checks on any port that completes a handshake, compared with Mozilla *intermediate*.
+"""TLS checks on any port that completes a handshake, compared with Mozilla *intermediate*
+(directly, or after a plain-text ``STARTTLS`` preamble such as SMTP's).
 
 * protocol versions: one handshake per version with minimum and maximum pinned to it (the
   client context lowers OpenSSL's security level to 0 so it *can* offer TLS 1.0/1.1);
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from mamori.analysers.config._tls import INTERMEDIATE
 from mamori.analysers.hosts import _certs, _wire
 from mamori.analysers.hosts._checks import Check, Hit
+from mamori.analysers.hosts._wire import Upgrade
 from mamori.model import CweId, Severity
 
 log = logging.getLogger(__name__)
@@ -53,30 +55,40 @@ class Handshake:
     """The server's leaf certificate (DER), empty if none was sent."""
 
 
-async def handshake(host: str, port: int, timeout: float, ctx: ssl.SSLContext) -> Handshake | None:
-    """Handshake with ``ctx``; None when the server refuses it."""
+async def handshake(
+    host: str, port: int, timeout: float, ctx: ssl.SSLContext, starttls: Upgrade | None = None
+) -> Handshake | None:
+    """Handshake with ``ctx`` (after the ``starttls`` preamble if given); None when refused."""
     try:
-        async with _wire.connect(host, port, timeout, ctx) as (_, writer):
+        async with _wire.connect(host, port, timeout, ctx, starttls) as (_, writer):
             tls = writer.get_extra_info("ssl_object")
             cipher = tls.cipher() if tls else None
             der = tls.getpeercert(binary_form=True) if tls else None
             return Handshake(tls.version() or "", cipher[0] if cipher else "", der or b"")
-    except (OSError, TimeoutError, ssl.SSLError, EOFError):
+    except (OSError, TimeoutError, ssl.SSLError, EOFError, ValueError):
         return None
 
 
-async def check_tls(host: str, port: int, timeout: float = 5.0, server_name: str = "") -> list[Hit]:
-    """TLS weaknesses of ``host:port`` (empty when it does not speak TLS)."""
+async def check_tls(
+    host: str,
+    port: int,
+    timeout: float = 5.0,
+    server_name: str = "",
+    starttls: Upgrade | None = None,
+) -> list[Hit]:
+    """TLS weaknesses of ``host:port`` (empty when it does not speak TLS); with ``starttls``,
+    every handshake follows that plain-text preamble (SMTP ``STARTTLS``)."""
     accepted: dict[str, Handshake] = {}
     for name, version in _VERSIONS.items():
         log.debug("probe tls-%s on %s:%d", name, host, port)
-        shake = await handshake(host, port, timeout, _wire.client_context(version, version))
+        ctx = _wire.client_context(version, version)
+        shake = await handshake(host, port, timeout, ctx, starttls)
         if shake:
             accepted[name] = shake
     if not accepted:
         return []
     hits = [_old_protocols(accepted, host, port)]
-    hits.append(await _weak_ciphers(accepted, host, port, timeout))
+    hits.append(await _weak_ciphers(accepted, host, port, timeout, starttls))
     der = next((s.cert_der for s in accepted.values() if s.cert_der), b"")
     found = [h for h in hits if h is not None]
     if der:
@@ -96,7 +108,7 @@ def _old_protocols(accepted: dict[str, Handshake], host: str, port: int) -> Hit 
 
 
 async def _weak_ciphers(
-    accepted: dict[str, Handshake], host: str, port: int, timeout: float
+    accepted: dict[str, Handshake], host: str, port: int, timeout: float, starttls: Upgrade | None
 ) -> Hit | None:
     legacy = [v for v in ("TLSv1.2", "TLSv1.1", "TLSv1") if v in accepted]
     if not legacy:
@@ -108,7 +120,7 @@ async def _weak_ciphers(
         if not offer:
             break
         ctx = _wire.client_context(version, version, ":".join(offer) + ":@SECLEVEL=0")
-        shake = await handshake(host, port, timeout, ctx)
+        shake = await handshake(host, port, timeout, ctx, starttls)
         if not shake or shake.cipher not in offer:
             break
         weak.append(shake.cipher)

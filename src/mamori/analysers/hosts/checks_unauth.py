@@ -3,7 +3,8 @@
 No credentials are sent and nothing is guessed or changed:
 
 * Redis: ``PING`` answered ``+PONG`` (an auth-protected server answers ``-NOAUTH``);
-* Memcached: ``stats`` answered with ``STAT`` lines;
+* Memcached: a binary-protocol ``stat`` answered with status 0 (a SASL-protected server answers
+  "authentication required"), or, from a text-only server, ``stats`` answered with ``STAT``;
 * MongoDB: ``listDatabases`` (names only) answered ``ok: 1``;
 * PostgreSQL: a startup as role ``postgres`` with *no password* answered AuthenticationOk
   (a ``trust`` rule) — the session is terminated at once, no query runs;
@@ -15,7 +16,7 @@ from __future__ import annotations
 import logging
 import struct
 
-from mamori.analysers.hosts import _bson, _wire
+from mamori.analysers.hosts import _bson, _memcache, _wire
 from mamori.analysers.hosts._checks import Check, Hit
 from mamori.model import CweId, Severity
 
@@ -68,10 +69,29 @@ async def _redis(host: str, port: int, timeout: float) -> Hit | None:
 
 
 async def _memcached(host: str, port: int, timeout: float) -> Hit | None:
+    # Binary first: the default server answers it and a SASL one refuses it at once, where a
+    # text command would sit unanswered until the timeout. Text only if binary got no reply.
+    t = _wire.Transcript()
+    async with _wire.connect(host, port, timeout) as (reader, writer):
+        writer.write(_memcache.request(_memcache.STAT))
+        t.sent("binary STAT request (no SASL authentication)")
+        replies = _memcache.responses(await _wire.read_some(reader, timeout, 4096))
+    if replies:
+        status = replies[0].status
+        stats = " ".join(f"{_wire.printable(r.key)}={_wire.printable(r.value)}"
+                         for r in replies[:4] if r.key)  # fmt: skip
+        t.got(f"status {status:#04x} {stats or _wire.printable(replies[0].value)}")
+        if status != 0:
+            return None
+        return _memcached_hit(host, port, "a binary 'stat'", t.text())
     data, transcript = await _say(host, port, timeout, b"stats\r\n")
     if not data.startswith(b"STAT "):
         return None
-    return Hit(MEMCACHED, host, port, f"Memcached on {host}:{port} answers 'stats' without "
+    return _memcached_hit(host, port, "'stats'", transcript)
+
+
+def _memcached_hit(host: str, port: int, command: str, transcript: str) -> Hit:
+    return Hit(MEMCACHED, host, port, f"Memcached on {host}:{port} answers {command} without "
                "SASL authentication: cached data is readable.", transcript)  # fmt: skip
 
 

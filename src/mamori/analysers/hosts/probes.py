@@ -1,21 +1,25 @@
 """Service identification: a banner grab, then light, safe probes, one connection each.
 
-The order is: wait briefly for a server-first banner (SSH, SMTP, FTP, MySQL); otherwise try
+The order is: wait briefly for a server-first banner (SSH, SMTP, FTP, MySQL) — a ``220``
+greeting that does not name FTP gets an ``EHLO``, which SMTP answers with its extensions
+(``STARTTLS`` among them when offered) and FTP rejects; otherwise try
 a TLS handshake (any port may speak TLS) and HTTP inside it; otherwise plain probes — HTTP
 ``GET /``, Redis ``PING``, Memcached ``version``, a PostgreSQL ``SSLRequest``, a MongoDB
-``isMaster`` and an anonymous LDAP bind — with the probes that match the port number first.
+``isMaster``, an anonymous LDAP bind and a binary-protocol Memcached ``version`` (all a
+SASL-only memcached answers) — with the probe that matches the port number first.
 No probe sends credentials or changes server state.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import ssl
 import struct
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from mamori.analysers.hosts import _wire
+from mamori.analysers.hosts import _memcache, _smtp, _wire
 from mamori.analysers.hosts._bson import is_master_query, looks_like_mongo_reply
 
 log = logging.getLogger(__name__)
@@ -93,15 +97,49 @@ async def _banner(host: str, port: int, timeout: float, wait: float) -> _Hit | N
     log.debug("probe banner on %s:%d", host, port)
     t = _wire.Transcript()
     try:
-        async with _wire.connect(host, port, timeout) as (reader, _):
+        async with _wire.connect(host, port, timeout) as (reader, writer):
             data = await _wire.read_some(reader, wait, 1024)
+            t.got(data)
+            name = _classify_banner(data, port)
+            if name == "smtp":
+                name = await _smtp_or_ftp(reader, writer, data, timeout, t)
     except (OSError, TimeoutError):
         return None
     if not data:
         return None
-    t.got(data)
-    name = _classify_banner(data, port)
-    return _Hit(name, _wire.printable(data.split(b"\n")[0]), t.text())
+    first = _mysql_version(data) if name == "mysql" else data.split(b"\n")[0].rstrip(b"\r")
+    return _Hit(name, _wire.printable(first), t.text())
+
+
+def _mysql_version(packet: bytes) -> bytes:
+    """The server version from a MySQL/MariaDB handshake, or the message of an error packet."""
+    if packet[4] == 0xFF:  # e.g. "Host '10.0.0.9' is not allowed to connect to this server"
+        return packet[7:].lstrip(b"#")
+    return packet[5:].split(b"\x00", 1)[0]
+
+
+async def _smtp_or_ftp(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    greeting: bytes,
+    timeout: float,
+    t: _wire.Transcript,
+) -> str:
+    """SMTP if EHLO gets 250 or the greeting says SMTP (the EHLO reply, STARTTLS included
+    when offered, goes in the transcript), else FTP (which answers EHLO with an error)."""
+    try:
+        if not _smtp.complete(greeting):
+            await _smtp.reply(reader, timeout)  # the rest of a multi-line greeting
+        writer.write(b"EHLO mamori-scan.invalid\r\n")
+        t.sent("EHLO mamori-scan.invalid")
+        code, lines = await _smtp.reply(reader, timeout)
+    except (OSError, TimeoutError, ValueError):
+        return "smtp"  # what the greeting alone suggests
+    t.got(" | ".join(lines))
+    if code == 250 or b"smtp" in greeting.lower():
+        writer.write(b"QUIT\r\n")
+        return "smtp"
+    return "ftp"
 
 
 def _classify_banner(data: bytes, port: int) -> str:
@@ -160,9 +198,22 @@ async def _redis(host: str, port: int, timeout: float, _: ssl.SSLContext | None)
 
 async def _memcached(host: str, port: int, timeout: float, _: ssl.SSLContext | None) -> _Hit | None:
     data, t = await _exchange(host, port, timeout, b"version\r\n")
-    if data.startswith(b"VERSION "):
+    # ``-Y`` (text-protocol authentication) answers every command before login with this error
+    if data.startswith((b"VERSION ", b"CLIENT_ERROR unauthenticated")):
         return _Hit("memcached", _wire.printable(data.split(b"\r\n")[0]), t.text())
     return None
+
+
+async def _memcached_binary(
+    host: str, port: int, timeout: float, _: ssl.SSLContext | None
+) -> _Hit | None:
+    """Binary ``version``: what a SASL-only memcached (``-S``) answers before authentication."""
+    data, t = await _exchange(host, port, timeout, _memcache.request(_memcache.VERSION))
+    replies = _memcache.responses(data)
+    if not replies or replies[0].opcode != _memcache.VERSION or replies[0].status != 0:
+        return None
+    banner = f"VERSION {_wire.printable(replies[0].value)} (binary protocol)"
+    return _Hit("memcached", banner, t.text())
 
 
 async def _postgres(host: str, port: int, timeout: float, _: ssl.SSLContext | None) -> _Hit | None:
@@ -197,10 +248,13 @@ _PROBES: dict[str, _Probe] = {
     "postgresql": _postgres,
     "mongodb": _mongodb,
     "ldap": _ldap,
+    # Last, as a text-protocol server waits for the rest of its 24-byte header; but first on
+    # 11211, where the default server answers it too and a SASL-only one answers nothing else.
+    "memcached-binary": _memcached_binary,
 }
 _PORT_HINTS: dict[int, str] = {
-    80: "http", 8000: "http", 8080: "http", 8081: "http", 6379: "redis", 11211: "memcached",
-    5432: "postgresql", 27017: "mongodb", 389: "ldap",
+    80: "http", 8000: "http", 8080: "http", 8081: "http", 6379: "redis",
+    11211: "memcached-binary", 5432: "postgresql", 27017: "mongodb", 389: "ldap",
 }  # fmt: skip
 
 
