@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite needs: the real validators and servers it runs
-# (sshd, nginx, apache2, visudo, postgres, redis-server, ssh-keygen, openssl, runuser/setpriv).
+# (sshd, nginx, apache2, visudo, postgres, redis-server, memcached + saslpasswd2, vsftpd, mariadb,
+# slapd, ssh-keygen, openssl, runuser/setpriv, ip netns).
 # Idempotent: installs only what is missing. Needs root (or passwordless sudo) and Debian's apt.
 # Services are NOT started by the install: the tests start their own instances on loopback.
 set -euo pipefail
