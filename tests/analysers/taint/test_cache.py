@@ -150,3 +150,22 @@ def test_changing_the_rules_does_not_reuse_results(tmp_path: Path) -> None:
         ("app/audit.py", 5, (117,)),
         ("app/db.py", 2, (89,)),
     ]
+
+
+def test_a_new_function_elsewhere_is_seen_by_unchanged_callers(tmp_path: Path) -> None:
+    root, cache = tmp_path / "src", tmp_path / "cache"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "run.py").write_text(
+        "import os\nfrom flask import request\nfrom app import tools\n\n"
+        "def go():\n    os.system(tools.prep(request.args['c']))\n"
+    )
+    (root / "app" / "tools.py").write_text("def other():\n    return 1\n")
+    assert _scan(root, cache) == [("app/run.py", 6, (78,))]
+    (root / "app" / "tools.py").write_text(
+        "import shlex\n\ndef other():\n    return 1\n\ndef prep(x):\n    return shlex.quote(x)\n"
+    )
+    assert _scan(root, cache) == []
+    (root / "app" / "tools.py").write_text(
+        "import shlex\n\ndef other():\n    return 1\n\ndef prep(x):\n    return x\n"
+    )
+    assert _scan(root, cache) == [("app/run.py", 6, (78,))]

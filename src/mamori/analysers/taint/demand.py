@@ -22,7 +22,7 @@ analysing everything (``tests/analysers/taint/test_demand.py``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 
 from mamori.analysers.taint.callgraph import ModuleInfo, Program
 
@@ -32,8 +32,16 @@ __all__ = ["Demand"]
 class Demand:
     """The over-approximate call graph and the source functions, for growing the analysed set."""
 
-    def __init__(self, program: Program, options: frozenset[str]) -> None:
-        self.calls = _call_graph(program)
+    def __init__(
+        self,
+        program: Program,
+        options: frozenset[str],
+        known: Mapping[str, Collection[str]] | None = None,
+        stable: set[str] | None = None,
+    ) -> None:
+        """``known`` are edges from an earlier build, reused for the functions of ``stable``
+        modules (see :func:`.engine.solve` for when that is sound)."""
+        self.calls = _call_graph(program, known or {}, stable or set())
         self.callers: dict[str, set[str]] = defaultdict(set)
         for caller, callees in self.calls.items():
             for callee in callees:
@@ -58,7 +66,7 @@ class Demand:
         return {c for f in functions for c in self.callers.get(f, ())}
 
 
-def _closure(start: Iterable[str], edges: dict[str, set[str]]) -> set[str]:
+def _closure(start: Iterable[str], edges: Mapping[str, Collection[str]]) -> set[str]:
     """Everything reachable from ``start`` along ``edges``, ``start`` included."""
     seen = set(start)
     todo = list(seen)
@@ -98,20 +106,25 @@ def _imported_markers(mod: ModuleInfo, objects: set[str]) -> set[str]:
     return out
 
 
-def _call_graph(program: Program) -> dict[str, set[str]]:
+def _call_graph(
+    program: Program, earlier: Mapping[str, Collection[str]], stable: set[str]
+) -> dict[str, Collection[str]]:
     """Function -> every project function it might call (an over-approximation)."""
     classes_by_name: dict[str, list[str]] = defaultdict(list)
     for qname in program.classes:
         classes_by_name[qname.rpartition(".")[2]].append(qname)
-    chains: dict[str, set[str]] = {}
+    chains: dict[str, dict[str, list[str]]] = {}
     resolved: dict[tuple[str, str], tuple[str | None, str | None]] = {}
-    graph: dict[str, set[str]] = {}
+    graph: dict[str, Collection[str]] = {}
     for qname, fn in program.functions.items():
+        if fn.module in stable and qname in earlier:
+            graph[qname] = earlier[qname]
+            continue
         mod = program.modules[fn.module]
         out: set[str] = set()
-        known = [c for n in fn.idents | fn.calls for c in classes_by_name.get(n, ())]
+        known = {c for n in fn.idents for c in classes_by_name.get(n, ())}
         if fn.cls:
-            known.append(fn.cls)
+            known.add(fn.cls)
         for call in fn.calls:
             root = call.partition(".")[0]
             if root in fn.nested:
@@ -128,20 +141,23 @@ def _call_graph(program: Program) -> dict[str, set[str]]:
                 if target_name:
                     out.add(target_name)
                 if cls_name:
-                    known.append(cls_name)
-        attrs = {c.rpartition(".")[2] for c in fn.calls} | {"__init__"}
-        for cls in known:
-            if cls not in chains:
-                chains[cls] = _methods_up(program, cls)
-            out.update(m for m in chains[cls] if m.rpartition(".")[2] in attrs)
+                    known.add(cls_name)
+        if known:
+            attrs = {c.rpartition(".")[2] for c in fn.calls} | {"__init__"}
+            for cls in known:
+                if cls not in chains:
+                    chains[cls] = _methods_up(program, cls)
+                methods = chains[cls]
+                for attr in attrs:
+                    out.update(methods.get(attr, ()))
         out.discard(qname)
         graph[qname] = out
     return graph
 
 
-def _methods_up(program: Program, cls: str) -> set[str]:
-    """Every method of ``cls`` and of its project base classes."""
-    out: set[str] = set()
+def _methods_up(program: Program, cls: str) -> dict[str, list[str]]:
+    """Every method of ``cls`` and of its project base classes, by name."""
+    out: dict[str, list[str]] = defaultdict(list)
     seen: set[str] = set()
     todo = [cls]
     while todo:
@@ -149,6 +165,7 @@ def _methods_up(program: Program, cls: str) -> set[str]:
         if info is None or info.qname in seen:
             continue
         seen.add(info.qname)
-        out.update(info.methods.values())
+        for name, qname in info.methods.items():
+            out[name].append(qname)
         todo.extend(info.bases)
     return out

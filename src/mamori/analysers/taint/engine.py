@@ -345,6 +345,10 @@ class Results:
     """Module name -> content digest."""
     functions: dict[str, Result] = field(default_factory=dict)
     """Function qualified name -> its result."""
+    interfaces: dict[str, str] = field(default_factory=dict)
+    """Module name -> digest of its interface (:attr:`.facts.ModuleFacts.interface`)."""
+    graph: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """The call graph :class:`.demand.Demand` built."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -380,7 +384,7 @@ def solve(
     if not prune:
         every = _fixpoint(program, table, set(program.functions), list(program.functions), options)
         return table.all_flows(), _results(program, table, every)
-    demand = Demand(program, options)
+    demand = Demand(program, options, *_stable_edges(program, previous))
     reuse = _reusable(program, demand, previous) if previous else {}
     wanted: set[str] = set()
     done: set[str] = set()
@@ -398,7 +402,24 @@ def solve(
         len(program.functions),
         len(reuse.keys() & wanted),
     )
-    return table.all_flows(), _results(program, table, done)
+    return table.all_flows(), _results(program, table, done, demand)
+
+
+def _stable_edges(
+    program: Program, previous: Results | None
+) -> tuple[dict[str, tuple[str, ...]], set[str]]:
+    """Earlier call edges, and the modules whose functions' edges are still right.
+
+    Edges of a function depend on its own module and on how names resolve elsewhere. When the
+    set of modules is the same and every changed module kept its interface (definitions,
+    imports, classes, function names), the unchanged modules' edges are still right.
+    """
+    if previous is None or previous.modules.keys() != program.modules.keys():
+        return {}, set()
+    changed = {n for n, m in program.modules.items() if previous.modules[n] != m.digest}
+    if any(previous.interfaces.get(n) != program.modules[n].facts.interface for n in changed):
+        return {}, set()
+    return previous.graph, set(program.modules) - changed
 
 
 def _reusable(program: Program, demand: Demand, previous: Results) -> dict[str, Result]:
@@ -430,7 +451,9 @@ def _reusable(program: Program, demand: Demand, previous: Results) -> dict[str, 
     }
 
 
-def _results(program: Program, table: SummaryTable, done: set[str]) -> Results:
+def _results(
+    program: Program, table: SummaryTable, done: set[str], demand: Demand | None = None
+) -> Results:
     callees: dict[str, list[str]] = {}
     for callee, callers in table.callers.items():
         for caller in callers:
@@ -447,6 +470,8 @@ def _results(program: Program, table: SummaryTable, done: set[str]) -> Results:
             for q in done
             if q in table.summaries
         },
+        {name: mod.facts.interface for name, mod in program.modules.items()},
+        {q: tuple(sorted(c)) for q, c in demand.calls.items()} if demand else {},
     )
 
 

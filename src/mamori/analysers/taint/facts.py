@@ -11,6 +11,7 @@ the modules whose functions the fixpoint actually analyses.
 from __future__ import annotations
 
 import ast
+import hashlib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
-FACTS_VERSION = "3"
+FACTS_VERSION = "4"
 """Bump when what :func:`extract` records changes (cached facts of other versions are unused)."""
 
 
@@ -63,6 +64,10 @@ class FunctionFacts:
     inner: bool = False
     """Whether it is defined inside another function (the first definition of a name wins)."""
 
+    def __reduce__(self) -> tuple[type[FunctionFacts], tuple[object, ...]]:
+        """Pickle as a plain constructor call (much faster than slots dataclass state)."""
+        return FunctionFacts, tuple(getattr(self, f) for f in self.__slots__)
+
 
 @dataclass(frozen=True, slots=True)
 class ClassFacts:
@@ -74,6 +79,10 @@ class ClassFacts:
     """Base class expressions as written (:func:`dotted_or_unknown`)."""
     methods: dict[str, str]
     """Method name -> qualified function name."""
+
+    def __reduce__(self) -> tuple[type[ClassFacts], tuple[object, ...]]:
+        """Pickle as a plain constructor call."""
+        return ClassFacts, (self.qname, self.bases, self.methods)
 
 
 @dataclass(slots=True)
@@ -106,6 +115,9 @@ class ModuleFacts:
     """Its classes, nested ones included."""
     hits: list[Hit] = field(default_factory=list)
     """Findings of the non-flow checks."""
+    interface: str = ""
+    """Digest of what other modules' name resolution can see of it: its name, definitions,
+    imports, classes and function names (an edit that keeps it leaves others' call edges)."""
 
 
 def module_name(display: str) -> tuple[str, bool]:
@@ -145,7 +157,21 @@ def extract(name: str, path: str, is_package: bool, tree: ast.Module) -> ModuleF
     facts.idents = facts.top_idents.union(*(names for names, _ in by_function.values()))
     _collect_body(facts, tree.body, name, "", by_function)
     facts.hits = run_checks(tree, lambda node: local_name(facts, node), facts.idents)
+    facts.interface = _interface(facts)
     return facts
+
+
+def _interface(facts: ModuleFacts) -> str:
+    seen = (
+        facts.name,
+        facts.is_package,
+        sorted(facts.defs.items()),
+        sorted(facts.imports.items()),
+        sorted(facts.module_aliases),
+        sorted((c.qname, c.bases, sorted(c.methods.items())) for c in facts.classes),
+        sorted((f.qname, f.inner) for f in facts.functions),
+    )
+    return hashlib.sha256(repr(seen).encode()).hexdigest()
 
 
 def dotted_or_unknown(node: ast.expr) -> str:

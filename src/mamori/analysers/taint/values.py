@@ -60,6 +60,10 @@ class Label:
     resolved: bool = True
     """False once an unresolved call passed it on by default."""
 
+    def __reduce__(self) -> tuple[type[Label], tuple[object, ...]]:
+        """Pickle as a plain constructor call (the results cache holds many labels)."""
+        return Label, (self.param, self.source, self.trace, self.clean, self.resolved)
+
     @property
     def key(self) -> tuple[int, str, frozenset[CweId], bool]:
         """Identity ignoring the trace (used to deduplicate)."""
