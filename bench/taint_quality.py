@@ -190,12 +190,14 @@ class Run:
     """Wall time of the analyser's runs."""
 
 
-def run_analyser(name: str, cases: Sequence[Case], classes: set[frozenset[int]]) -> Run:
+def run_analyser(
+    name: str, cases: Sequence[Case], classes: set[frozenset[int]], corpus: Path = CORPUS
+) -> Run:
     """Run ``name`` over ``cases`` and keep the findings whose class is in ``classes``."""
     run = Run()
     batches = [(c.root, c.files) for c in cases]
     if name != "taint":  # one run over the whole corpus
-        batches = [(CORPUS, tuple(f for c in cases for f in c.files))]
+        batches = [(corpus, tuple(f for c in cases for f in c.files))]
     for root, files in batches:
         analyser = _analyser(name, AnalyserSettings(root=str(root), options={"jobs": 2}))
         targets = [Target(TargetKind.FILE, str(f), "bench") for f in files]
@@ -330,11 +332,14 @@ def _fmt(value: float | None) -> str:
 
 
 def print_report(
-    cases: Sequence[Case], runs: dict[str, Run], tallies: dict[str, dict[str, Tally]]
+    cases: Sequence[Case],
+    runs: dict[str, Run],
+    tallies: dict[str, dict[str, Tally]],
+    corpus: Path = CORPUS,
 ) -> None:
     """Print the method, the class mapping, the per-class table and the totals."""
     marks = sum(len(c.marks) for c in cases)
-    print(f"corpus: {CORPUS} — {len(cases)} cases, {marks} labels")
+    print(f"corpus: {corpus} — {len(cases)} cases, {marks} labels")
     print("unit: one (case, class) pair; P = the case has a '# sink:' line of the class,")
     print("  TP = a finding of the class on one of those sink statements,")
     print("  FP = a finding of the class anywhere in a case without a sink of the class;")
@@ -383,11 +388,13 @@ def print_errors(tallies: dict[str, dict[str, Tally]]) -> None:
                 print(f"  [{row}] {error}")
 
 
-def as_json(runs: dict[str, Run], tallies: dict[str, dict[str, Tally]]) -> dict[str, object]:
+def as_json(
+    runs: dict[str, Run], tallies: dict[str, dict[str, Tally]], corpus: Path = CORPUS
+) -> dict[str, object]:
     """The numbers, for ``--json``."""
     return {
         "schema_version": 1,
-        "corpus": str(CORPUS),
+        "corpus": str(corpus),
         "classes": {n: sorted(m) for n, m in CLASSES},
         "bandit_rule_cwe": BANDIT_RULE_CWE,
         "analysers": {
@@ -423,22 +430,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the numbers here")
     parser.add_argument("--errors", action="store_true", help="list every FN and FP per case")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=CORPUS,
+        help="labelled corpus folder (default: tests/corpus/taint; the blind held-out set is "
+        "tests/corpus/taint_holdout)",
+    )
     args = parser.parse_args(argv)
     _check_tools()
-    cases = load_cases(CORPUS)
+    corpus = args.corpus.resolve()
+    if not corpus.is_dir():
+        raise SystemExit(f"no corpus folder at {corpus}")
+    cases = load_cases(corpus)
     classes = sorted({cwe_class(m.cwe) for c in cases for m in c.marks}, key=min)
     runs: dict[str, Run] = {}
     for name in ANALYSERS:
         try:
-            runs[name] = run_analyser(name, cases, set(classes))
+            runs[name] = run_analyser(name, cases, set(classes), corpus)
         except AnalyserError as e:
             raise SystemExit(f"{name} failed: {e}") from e
     tallies = {name: score(cases, run, classes) for name, run in runs.items()}
-    print_report(cases, runs, tallies)
+    print_report(cases, runs, tallies, corpus)
     if args.errors:
         print_errors(tallies)
     if args.json:
-        args.json.write_text(json.dumps(as_json(runs, tallies), indent=2) + "\n")
+        args.json.write_text(json.dumps(as_json(runs, tallies, corpus), indent=2) + "\n")
         print(f"\nwrote {args.json}")
     return 0
 
