@@ -59,11 +59,22 @@ class FunctionInfo:
     """Route parameters the framework converts to a number/UUID before the call (untainted):
     Flask/Werkzeug ``<int:x>``-style converters, or FastAPI ``{x}`` params annotated int/float/
     bool/UUID."""
-    idents: frozenset[str] = frozenset()
-    """Names, attributes and parameter names in it, nested functions included: a superset of
-    what it can read, for pruning (:mod:`.demand`)."""
-    calls: frozenset[str] = frozenset()
-    """What its calls call, as written (:func:`.facts.dotted_or_unknown`)."""
+    idents_text: str = ""
+    """Names, attributes and parameter names in it, nested functions included, space-separated
+    (see :attr:`idents`)."""
+    calls_text: str = ""
+    """What its calls call, as written (:func:`.facts.dotted_or_unknown`), space-separated."""
+
+    @property
+    def idents(self) -> frozenset[str]:
+        """Names, attributes and parameter names in it: a superset of what it can read, for
+        pruning (:mod:`.demand`)."""
+        return frozenset(self.idents_text.split())
+
+    @property
+    def calls(self) -> frozenset[str]:
+        """What its calls call, as written."""
+        return frozenset(self.calls_text.split())
 
     @property
     def is_module(self) -> bool:
@@ -156,8 +167,8 @@ class Program:
             top = FunctionInfo(
                 f"{mod.name}.<module>",
                 mod.name,
-                idents=mod.facts.top_idents,
-                calls=mod.facts.top_calls,
+                idents_text=mod.facts.top_idents,
+                calls_text=mod.facts.top_calls,
             )
             self.functions[top.qname] = top
             for c in mod.facts.classes:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 
-from mamori.analysers.taint.callgraph import ModuleInfo, Program
+from mamori.analysers.taint.callgraph import Program
 
 __all__ = ["Demand"]
 
@@ -38,10 +38,11 @@ class Demand:
         options: frozenset[str],
         known: Mapping[str, Collection[str]] | None = None,
         stable: set[str] | None = None,
+        stale: frozenset[str] = frozenset(),
     ) -> None:
         """``known`` are edges from an earlier build, reused for the functions of ``stable``
-        modules (see :func:`.engine.solve` for when that is sound)."""
-        self.calls = _call_graph(program, known or {}, stable or set())
+        modules that mention none of the ``stale`` names (see :func:`.engine.solve`)."""
+        self.calls = _call_graph(program, known or {}, stable or set(), stale)
         self.callers: dict[str, set[str]] = defaultdict(set)
         for caller, callees in self.calls.items():
             for callee in callees:
@@ -87,27 +88,29 @@ def _source_markers(program: Program, options: frozenset[str]) -> dict[str, froz
     rules = program.rules
     qualified = {r.qualified for r in rules.sources if r.qualified and r.option in ("", *options)}
     objects = qualified | rules.request_qualified | rules.request_annotations
-    builtin = {o for o in objects if "." not in o}
-    return {
-        name: frozenset(builtin | _imported_markers(mod, objects))
-        for name, mod in program.modules.items()
-    }
-
-
-def _imported_markers(mod: ModuleInfo, objects: set[str]) -> set[str]:
-    """Last parts of the ``objects`` a module imports (or imports a module of), and aliases."""
-    out: set[str] = set()
-    for local, target in mod.imports.items():
-        for o in objects:
-            if o == target:
-                out.update((local, o.rpartition(".")[2]))
-            elif o.startswith(target + "."):
-                out.add(o.rpartition(".")[2])
+    builtin = frozenset(o for o in objects if "." not in o)
+    exact = {o: o.rpartition(".")[2] for o in objects}
+    above: dict[str, set[str]] = defaultdict(set)  # module prefix -> last parts below it
+    for o in objects:
+        parts = o.split(".")
+        for cut in range(1, len(parts)):
+            above[".".join(parts[:cut])].add(parts[-1])
+    out: dict[str, frozenset[str]] = {}
+    for name, mod in program.modules.items():
+        found: set[str] = set()
+        for local, target in mod.imports.items():
+            if target in exact:
+                found.update((local, exact[target]))
+            found.update(above.get(target, ()))
+        out[name] = builtin | found
     return out
 
 
 def _call_graph(
-    program: Program, earlier: Mapping[str, Collection[str]], stable: set[str]
+    program: Program,
+    earlier: Mapping[str, Collection[str]],
+    stable: set[str],
+    stale: frozenset[str],
 ) -> dict[str, Collection[str]]:
     """Function -> every project function it might call (an over-approximation)."""
     classes_by_name: dict[str, list[str]] = defaultdict(list)
@@ -117,15 +120,17 @@ def _call_graph(
     resolved: dict[tuple[str, str], tuple[str | None, str | None]] = {}
     graph: dict[str, Collection[str]] = {}
     for qname, fn in program.functions.items():
-        if fn.module in stable and qname in earlier:
+        idents = fn.idents
+        if fn.module in stable and qname in earlier and stale.isdisjoint(idents):
             graph[qname] = earlier[qname]
             continue
         mod = program.modules[fn.module]
         out: set[str] = set()
-        known = {c for n in fn.idents for c in classes_by_name.get(n, ())}
+        known = {c for n in idents for c in classes_by_name.get(n, ())}
+        calls = fn.calls
         if fn.cls:
             known.add(fn.cls)
-        for call in fn.calls:
+        for call in calls:
             root = call.partition(".")[0]
             if root in fn.nested:
                 out.add(fn.nested[root])
@@ -143,7 +148,7 @@ def _call_graph(
                 if cls_name:
                     known.add(cls_name)
         if known:
-            attrs = {c.rpartition(".")[2] for c in fn.calls} | {"__init__"}
+            attrs = {c.rpartition(".")[2] for c in calls} | {"__init__"}
             for cls in known:
                 if cls not in chains:
                     chains[cls] = _methods_up(program, cls)

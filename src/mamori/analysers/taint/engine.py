@@ -347,6 +347,8 @@ class Results:
     """Function qualified name -> its result."""
     interfaces: dict[str, str] = field(default_factory=dict)
     """Module name -> digest of its interface (:attr:`.facts.ModuleFacts.interface`)."""
+    bindings: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
+    """Module name -> its interface bindings (:attr:`.facts.ModuleFacts.bindings`)."""
     graph: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The call graph :class:`.demand.Demand` built."""
 
@@ -407,19 +409,25 @@ def solve(
 
 def _stable_edges(
     program: Program, previous: Results | None
-) -> tuple[dict[str, tuple[str, ...]], set[str]]:
-    """Earlier call edges, and the modules whose functions' edges are still right.
+) -> tuple[dict[str, tuple[str, ...]], set[str], frozenset[str]]:
+    """Earlier call edges, the modules whose functions' edges may be reused, and the names
+    that make a function's edges stale anyway.
 
-    Edges of a function depend on its own module and on how names resolve elsewhere. When the
-    set of modules is the same and every changed module kept its interface (definitions,
-    imports, classes, function names), the unchanged modules' edges are still right.
+    Edges of a function depend on its own module and on how names resolve elsewhere. With the
+    same set of modules, a changed module that kept its interface (definitions, imports,
+    classes, function names) changes no other module's edges; one whose interface changed
+    can only change the edges of functions mentioning a name whose binding changed.
     """
     if previous is None or previous.modules.keys() != program.modules.keys():
-        return {}, set()
+        return {}, set(), frozenset()
     changed = {n for n, m in program.modules.items() if previous.modules[n] != m.digest}
-    if any(previous.interfaces.get(n) != program.modules[n].facts.interface for n in changed):
-        return {}, set()
-    return previous.graph, set(program.modules) - changed
+    stale: set[str] = set()
+    for name in changed:
+        facts = program.modules[name].facts
+        if previous.interfaces.get(name) != facts.interface:
+            delta = facts.bindings ^ previous.bindings.get(name, frozenset())
+            stale.update(short for short, _ in delta)
+    return previous.graph, set(program.modules) - changed, frozenset(stale)
 
 
 def _reusable(program: Program, demand: Demand, previous: Results) -> dict[str, Result]:
@@ -471,6 +479,7 @@ def _results(
             if q in table.summaries
         },
         {name: mod.facts.interface for name, mod in program.modules.items()},
+        {name: mod.facts.bindings for name, mod in program.modules.items()},
         {q: tuple(sorted(c)) for q, c in demand.calls.items()} if demand else {},
     )
 

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
-FACTS_VERSION = "4"
+FACTS_VERSION = "7"
 """Bump when what :func:`extract` records changes (cached facts of other versions are unused)."""
 
 
@@ -48,10 +48,12 @@ class FunctionFacts:
     """Positional-or-keyword parameter names, ``self`` included."""
     nested: dict[str, str]
     """Functions defined anywhere inside it, by local name -> qualified name."""
-    idents: frozenset[str]
-    """Names, attributes and parameter names in it, nested functions included."""
-    calls: frozenset[str]
-    """What its calls call, as written (:func:`dotted_or_unknown`), nested functions included."""
+    idents: str
+    """Names, attributes and parameter names in it, nested functions included (space-separated:
+    one string loads from the cache much faster than a set of them)."""
+    calls: str
+    """What its calls call, as written (:func:`dotted_or_unknown`), nested functions included
+    (space-separated)."""
     lineno: int
     """Line of its ``def`` (finds the node again in a fresh parse)."""
     col: int
@@ -103,12 +105,12 @@ class ModuleFacts:
     """Top-level function and class names -> qualified names."""
     consts: dict[str, object] = field(default_factory=dict)
     """Top-level names assigned a constant exactly once."""
-    idents: frozenset[str] = frozenset()
-    """Names, attributes and parameter names anywhere in it."""
-    top_idents: frozenset[str] = frozenset()
-    """Those outside every function body (top-level code, class bodies, decorators)."""
-    top_calls: frozenset[str] = frozenset()
-    """What calls outside every function body call, as written (:func:`dotted_or_unknown`)."""
+    top_idents: str = ""
+    """Names, attributes and parameter names outside every function body (top-level code,
+    class bodies, decorators), space-separated."""
+    top_calls: str = ""
+    """What calls outside every function body call, as written (:func:`dotted_or_unknown`),
+    space-separated."""
     functions: list[FunctionFacts] = field(default_factory=list)
     """Its functions and methods, nested ones included, in source order."""
     classes: list[ClassFacts] = field(default_factory=list)
@@ -118,6 +120,9 @@ class ModuleFacts:
     interface: str = ""
     """Digest of what other modules' name resolution can see of it: its name, definitions,
     imports, classes and function names (an edit that keeps it leaves others' call edges)."""
+    bindings: frozenset[tuple[str, str]] = frozenset()
+    """Its interface as (short name, what it is bound to) pairs: after an edit, a call elsewhere
+    can only resolve differently if it mentions a name whose binding was added or removed."""
 
 
 def module_name(display: str) -> tuple[str, bool]:
@@ -152,12 +157,22 @@ def extract(name: str, path: str, is_package: bool, tree: ast.Module) -> ModuleF
         if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
     )
     top, by_function = _idents(tree)
-    facts.top_idents = frozenset(top[0])
-    facts.top_calls = frozenset(top[1])
-    facts.idents = facts.top_idents.union(*(names for names, _ in by_function.values()))
+    facts.top_idents = " ".join(sorted(top[0]))
+    facts.top_calls = " ".join(sorted(top[1]))
+    idents = frozenset(top[0]).union(*(names for names, _ in by_function.values()))
     _collect_body(facts, tree.body, name, "", by_function)
-    facts.hits = run_checks(tree, lambda node: local_name(facts, node), facts.idents)
+    facts.hits = run_checks(tree, lambda node: local_name(facts, node), idents)
     facts.interface = _interface(facts)
+    facts.bindings = frozenset(
+        {(k, f"def {v}") for k, v in facts.defs.items()}
+        | {(k, f"import {v} {k in facts.module_aliases}") for k, v in facts.imports.items()}
+        | {
+            (c.qname.rpartition(".")[2], f"class {c.qname} {c.bases} {sorted(c.methods.items())}")
+            for c in facts.classes
+        }
+        | {(m, f"method {q}") for c in facts.classes for m, q in c.methods.items()}
+        | {(f.qname.rpartition(".")[2], f"function {f.qname} {f.inner}") for f in facts.functions}
+    )
     return facts
 
 
@@ -229,8 +244,8 @@ def _add_function(
             cls,
             _params(node),
             nested,
-            frozenset(idents[id(node)][0]),
-            frozenset(idents[id(node)][1]),
+            " ".join(sorted(idents[id(node)][0])),
+            " ".join(sorted(idents[id(node)][1])),
             node.lineno,
             node.col_offset,
             decorators,
@@ -243,8 +258,8 @@ def _add_function(
             "",
             _params(n),
             {},
-            frozenset(idents[id(n)][0]),
-            frozenset(idents[id(n)][1]),
+            " ".join(sorted(idents[id(n)][0])),
+            " ".join(sorted(idents[id(n)][1])),
             n.lineno,
             n.col_offset,
             inner=True,
