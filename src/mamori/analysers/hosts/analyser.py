@@ -24,7 +24,8 @@ __all__ = ["HostAnalyser", "discover_targets", "parse_locator"]
 
 _ALL_CHECKS = (*checks_ssh.CHECKS, *checks_tls.CHECKS, *checks_http.CHECKS, *checks_smtp.CHECKS,
                *checks_unauth.CHECKS)  # fmt: skip
-_UNAUTH = frozenset({"redis", "memcached", "mongodb", "postgresql", "ftp"})
+_UNAUTH = frozenset({"redis", "memcached", "mongodb", "postgresql", "ftp", "elasticsearch"})
+_HTTP = frozenset({"http", "elasticsearch"})
 
 
 def discover_targets(
@@ -77,11 +78,11 @@ class HostAnalyser(Analyser):
     Targets are ``ip:port`` endpoints that :func:`discover_targets` found open and the scope
     authorised. Each is identified with light probes, then checked: SSH with ssh-audit, TLS
     handshakes against Mozilla intermediate, HTTP with GET/OPTIONS only, SMTP for STARTTLS
-    (and its TLS through the upgrade), and Redis, Memcached,
-    MongoDB, PostgreSQL (role ``postgres``, no password) and anonymous FTP for access without
-    credentials. Nothing is exploited and no password is guessed. Options: ``host_timeout``
-    (seconds per probe, default 5), ``host_parallel`` (endpoints at once, default 16),
-    ``server_name`` (name the TLS certificate must carry).
+    (and its TLS through the upgrade), and Redis, Memcached, MongoDB, PostgreSQL (role
+    ``postgres``, no password), anonymous FTP and Elasticsearch/OpenSearch (``GET /`` only)
+    for access without credentials. Nothing is exploited and no password is guessed.
+    Options: ``host_timeout`` (seconds per probe, default 5), ``host_parallel`` (endpoints at
+    once, default 16), ``server_name`` (name the TLS certificate must carry).
     """
 
     id = ANALYSER_ID
@@ -133,7 +134,7 @@ class HostAnalyser(Analyser):
         if s.tls:
             name = str(self.settings.option("server_name", ""))
             jobs.append(("tls", checks_tls.check_tls(s.host, s.port, timeout, name)))
-        if s.name == "http":
+        if s.name in _HTTP:
             jobs.append(("http", checks_http.check_http(s.host, s.port, s.tls, timeout)))
         if s.name == "smtp":
             name = str(self.settings.option("server_name", ""))
@@ -141,7 +142,8 @@ class HostAnalyser(Analyser):
         if s.name == "ssh":
             jobs.append(("ssh", checks_ssh.check_ssh(s.host, s.port, max(timeout, 10.0))))
         if s.name in _UNAUTH:
-            jobs.append((s.name, checks_unauth.check_unauth(s.host, s.port, s.name, timeout)))
+            check = checks_unauth.check_unauth(s.host, s.port, s.name, timeout, tls=s.tls)
+            jobs.append((s.name, check))
         return jobs
 
 

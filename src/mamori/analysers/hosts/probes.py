@@ -7,6 +7,9 @@ a TLS handshake (any port may speak TLS) and HTTP inside it; otherwise plain pro
 ``GET /``, Redis ``PING``, Memcached ``version``, a PostgreSQL ``SSLRequest``, a MongoDB
 ``isMaster``, an anonymous LDAP bind and a binary-protocol Memcached ``version`` (all a
 SASL-only memcached answers) — with the probe that matches the port number first.
+The answer to ``GET /`` can name more than HTTP: MongoDB answers it on its own port with a
+fixed "trying to access MongoDB over HTTP" page, and Elasticsearch/OpenSearch with their root
+API (or its 401), so those come out as ``mongodb`` and ``elasticsearch``.
 No probe sends credentials or changes server state.
 """
 
@@ -19,8 +22,9 @@ import struct
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from mamori.analysers.hosts import _memcache, _smtp, _wire
+from mamori.analysers.hosts import _elastic, _memcache, _smtp, _wire
 from mamori.analysers.hosts._bson import is_master_query, looks_like_mongo_reply
+from mamori.analysers.hosts._http import HttpResponse, parse_response, rest_of_body
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +41,8 @@ class Service:
     """The TCP port."""
     name: str
     """Protocol: ssh, http, smtp, ftp, mysql, postgresql, redis, memcached, mongodb, ldap,
-    tls (TLS carrying something unrecognised) or unknown."""
+    elasticsearch (Elasticsearch or OpenSearch, HTTP underneath), tls (TLS carrying something
+    unrecognised) or unknown."""
     tls: bool = False
     """Whether the service speaks TLS right after connect."""
     banner: str = ""
@@ -56,6 +61,9 @@ class _Hit:
 _Probe = Callable[[str, int, float, ssl.SSLContext | None], Awaitable[_Hit | None]]
 
 _HTTP_GET = b"GET / HTTP/1.0\r\nHost: %s\r\nUser-Agent: mamori-scan\r\nAccept: */*\r\n\r\n"
+_HTTP_BODY_LIMIT = 4096
+# What mongod sends back, then hangs up, when a connection's first bytes are "GET ".
+_MONGOD_HTTP_PAGE = b"It looks like you are trying to access MongoDB over HTTP"
 
 
 async def identify(
@@ -73,7 +81,7 @@ async def identify(
     if await _speaks_tls(host, port, min(timeout, tls_wait)):
         inner = await _safe(_http, host, port, timeout, _wire.client_context())
         if inner:
-            return Service(host, port, "http", True, inner.banner, inner.transcript)
+            return Service(host, port, inner.name, True, inner.banner, inner.transcript)
         return Service(host, port, "tls", True, "", "TLS handshake completed")
     for probe in _ordered(port):
         hit = await _safe(probe, host, port, timeout, None)
@@ -171,10 +179,29 @@ async def _http(host: str, port: int, timeout: float, tls: ssl.SSLContext | None
         writer.write(request)
         t.sent(request.split(b"\r\n")[0])
         data = await _wire.read_until(reader, b"\r\n\r\n", timeout)
+        data += await rest_of_body(reader, data, timeout, _HTTP_BODY_LIMIT)
     if not data.startswith(b"HTTP/"):
         return None
+    r = parse_response(data)
     t.got(data.split(b"\r\n\r\n")[0])
-    return _Hit("http", _wire.printable(data.split(b"\r\n")[0]), t.text())
+    name, banner = _behind_http(r)
+    if name != "http":
+        t.got(_elastic.compact(r.body) if name == "elasticsearch" else r.body)
+    return _Hit(name, banner, t.text())
+
+
+def _behind_http(r: HttpResponse) -> tuple[str, str]:
+    """(service name, banner) for what answered ``GET /`` with ``r``."""
+    if r.body.startswith(_MONGOD_HTTP_PAGE):
+        return "mongodb", _wire.printable(r.body.strip())
+    found = _elastic.cluster(r)
+    if found:
+        return "elasticsearch", _wire.printable(f"{found.product} {found.version} "
+                                                f"(cluster {found.name!r})")  # fmt: skip
+    product = _elastic.secured(r)
+    if product:
+        return "elasticsearch", f"{product}, authentication required ({r.head})"
+    return "http", r.head
 
 
 async def _exchange(

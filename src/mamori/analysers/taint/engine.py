@@ -366,6 +366,10 @@ class Result:
     callees: tuple[str, ...]
     """Functions whose summaries it used."""
 
+    def __reduce__(self) -> tuple[type[Result], tuple[object, ...]]:
+        """Pickle as a plain constructor call (the results cache holds many of these)."""
+        return Result, tuple(getattr(self, f) for f in self.__slots__)
+
 
 def solve(
     program: Program,

@@ -35,6 +35,10 @@ class ParamSink:
     resolved: bool = True
     """False when an unresolved call on the way passed the taint on by default."""
 
+    def __reduce__(self) -> tuple[type[ParamSink], tuple[object, ...]]:
+        """Pickle as a plain constructor call (the results cache holds many of these)."""
+        return ParamSink, tuple(getattr(self, f) for f in self.__slots__)
+
     @property
     def key(self) -> tuple[int, CweId, Location]:
         """Identity ignoring the trace."""
@@ -58,6 +62,10 @@ class Flow:
     heuristic: bool = False
     """Whether a heuristic (optional) source started it."""
 
+    def __reduce__(self) -> tuple[type[Flow], tuple[object, ...]]:
+        """Pickle as a plain constructor call (the results cache holds many of these)."""
+        return Flow, tuple(getattr(self, f) for f in self.__slots__)
+
 
 @dataclass(frozen=True, slots=True)
 class Summary:
@@ -67,6 +75,10 @@ class Summary:
     """Parameter labels (``param >= 0``) and source labels that reach the return value."""
     sinks: tuple[ParamSink, ...] = ()
     """Parameters that reach sinks."""
+
+    def __reduce__(self) -> tuple[type[Summary], tuple[object, ...]]:
+        """Pickle as a plain constructor call (the results cache holds many of these)."""
+        return Summary, tuple(getattr(self, f) for f in self.__slots__)
 
     @property
     def key(self) -> tuple[frozenset[object], frozenset[object]]:
