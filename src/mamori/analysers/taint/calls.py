@@ -14,7 +14,7 @@ import fnmatch
 from dataclasses import dataclass, replace
 
 from mamori.analysers.taint.callgraph import FunctionInfo
-from mamori.analysers.taint.expressions import ExprEvaluator, dotted
+from mamori.analysers.taint.expressions import ExprEvaluator, dotted, is_constant_table
 from mamori.analysers.taint.rules import Condition, Sink, name_matches
 from mamori.analysers.taint.summaries import Flow, ParamSink, Summary
 from mamori.analysers.taint.values import (
@@ -74,9 +74,11 @@ class CallEvaluator(ExprEvaluator):
             if any(attr in r.request_methods for r in self.ctx.program.rules.sources):
                 return self.source(None, f"request.{attr}() read", node.lineno)
             return Value()
-        rule = self.qualified_source(name)
+        rule = self.qualified_source(name, on_object)
         if rule is not None:
             return self.source(rule, rule.note, node.lineno)
+        if attr == "get" and args.receiver is not None and is_constant_table(args.receiver):
+            return args.values[1] if len(args.values) > 1 else Value()  # the table's or default
         resolved = self._project_call(node, name, args)
         if resolved is not None:
             return resolved

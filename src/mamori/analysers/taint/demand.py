@@ -88,7 +88,7 @@ def _source_markers(program: Program, options: frozenset[str]) -> dict[str, froz
     rules = program.rules
     qualified = {r.qualified for r in rules.sources if r.qualified and r.option in ("", *options)}
     objects = qualified | rules.request_qualified | rules.request_annotations
-    builtin = frozenset(o for o in objects if "." not in o)
+    builtin = frozenset(o.rpartition(".")[2] for o in objects if "." not in o or o[:2] == "*.")
     exact = {o: o.rpartition(".")[2] for o in objects}
     above: dict[str, set[str]] = defaultdict(set)  # module prefix -> last parts below it
     for o in objects:

@@ -19,7 +19,7 @@ from mamori.analysers.taint.consts import (
     fold_unary,
     truth,
 )
-from mamori.analysers.taint.rules import SourceRule
+from mamori.analysers.taint.rules import SourceRule, name_matches
 from mamori.analysers.taint.summaries import Flow, ParamSink, SummaryTable
 from mamori.analysers.taint.values import (
     NO_CONST,
@@ -57,6 +57,12 @@ class Context:
     """Parameters found to reach sinks."""
     returns: list[Value] = field(default_factory=list)
     """Values returned."""
+
+
+def is_constant_table(value: Value) -> bool:
+    """Whether ``value`` is a constant mapping or sequence with no taint (an allow-list table:
+    looking anything up in it yields one of its own constant values)."""
+    return isinstance(value.const, dict | list | tuple) and not value.all_labels()
 
 
 def dotted(node: ast.expr) -> str:
@@ -105,10 +111,15 @@ class ExprEvaluator:
         label = Label(param=-1, source=note)
         return from_labels(add_step([label], self.path, line, note))
 
-    def qualified_source(self, name: str) -> SourceRule | None:
-        """The source rule for a resolved dotted name, if any."""
+    def qualified_source(self, name: str, on_object: bool = False) -> SourceRule | None:
+        """The source rule for a resolved dotted name, if any (``*.m`` rules: a method ``m``
+        called on any object, only when ``on_object``)."""
         for rule in self.ctx.program.rules.sources:
-            if rule.qualified and rule.qualified == name:
+            if rule.qualified == name or (
+                on_object
+                and rule.qualified.startswith("*.")
+                and name_matches(rule.qualified, name, True)
+            ):
                 return rule
         return None
 
@@ -157,6 +168,8 @@ class ExprEvaluator:
     def _ev_Subscript(self, node: ast.Subscript) -> Value:
         base = self.ev(node.value)
         key = self.ev(node.slice)
+        if is_constant_table(base) and not isinstance(node.slice, ast.Slice):
+            return Value()  # one of the table's own constant values, whatever the key
         if isinstance(node.slice, ast.Slice) or key.const is NO_CONST:
             return Value(base.all_labels() | key.all_labels())
         return base.part(key.const)
