@@ -77,7 +77,8 @@ def main() -> None:
             return timed([str(BIN / "mamori"), "scan", str(corpus), "--no-store", "--no-progress",
                           "--format", "json", "--out", str(out), "--fail-on", "never",
                           "--ledger", str(work / "ledger"), "--fixes", str(work / "fixes"),
-                          "--analysers", analysers, "--jobs", str(args.jobs)], env)  # fmt: skip
+                          "--analysers", analysers, "--jobs", str(args.jobs),
+                          "--no-cache"], env)  # fmt: skip  (each run starts cold)
 
         parallel = mamori(",".join(ENGINES))
         alone = {name: mamori(name) for name in ENGINES}
