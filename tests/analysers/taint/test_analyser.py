@@ -1,9 +1,8 @@
-"""TaintAnalyser: finding fields, traces, confidence, skips, rule options and speed."""
+"""TaintAnalyser: finding fields, traces, confidence, skips and rule options."""
 
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 import pytest
@@ -160,19 +159,15 @@ def test_parameters_only_reach_sinks_when_the_caller_is_tainted(tmp_path: Path) 
     assert str(finding.trace[0].location) == "m.py:11"
 
 
-def test_speed_on_the_standard_library(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_standard_library_is_analysed_without_skips() -> None:
+    """Real, varied code parses and solves; speed is measured in bench/taint_speed.py."""
     folders = [STDLIB / n for n in ("email", "json", "http", "logging", "xml", "urllib")]
     files = [f for d in folders for f in sorted(d.rglob("*.py"))]
     lines = sum(len(f.read_text(encoding="utf-8", errors="replace").splitlines()) for f in files)
-    start = time.perf_counter()
     items = list(
         TaintAnalyser(AnalyserSettings(root=str(STDLIB))).analyse(
             [Target(TargetKind.FILE, str(f), "test") for f in files]
         )
     )
-    seconds = time.perf_counter() - start
-    with capsys.disabled():
-        print(f"\ntaint: {len(files)} stdlib files, {lines} lines in {seconds:.1f}s")
     assert lines > 20_000
-    assert seconds < 30
     assert not [i for i in items if isinstance(i, Skipped)]

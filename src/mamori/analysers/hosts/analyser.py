@@ -25,7 +25,7 @@ __all__ = ["HostAnalyser", "discover_targets", "parse_locator"]
 _ALL_CHECKS = (*checks_ssh.CHECKS, *checks_tls.CHECKS, *checks_http.CHECKS, *checks_smtp.CHECKS,
                *checks_unauth.CHECKS)  # fmt: skip
 _UNAUTH = frozenset({"redis", "memcached", "mongodb", "postgresql", "ftp", "elasticsearch"})
-_HTTP = frozenset({"http"})
+_HTTP = frozenset({"http", "elasticsearch"})
 
 
 def discover_targets(
