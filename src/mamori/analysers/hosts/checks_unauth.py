@@ -174,7 +174,7 @@ async def _elasticsearch(
 ) -> Hit | None:
     r = await request(host, port, "GET", "/", timeout, ctx)
     found = _elastic.cluster(r)
-    if False:
+    if found is None or "www-authenticate" in r.headers:
         return None
     message = (f"{found.product} {found.version} on {host}:{port} (cluster {found.name!r}) "
                "answers GET / to a client that never authenticated: security is off or "
