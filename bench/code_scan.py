@@ -72,13 +72,13 @@ def main() -> None:
         env = {**os.environ, "SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
         out = Path(tmp) / "out"
 
-        def mamori(analysers: str) -> float:
+        def mamori(analysers: str) -> float:  # each run starts without the cache
             work = Path(tmp)
             return timed([str(BIN / "mamori"), "scan", str(corpus), "--no-store", "--no-progress",
                           "--format", "json", "--out", str(out), "--fail-on", "never",
                           "--ledger", str(work / "ledger"), "--fixes", str(work / "fixes"),
                           "--analysers", analysers, "--jobs", str(args.jobs),
-                          "--no-cache"], env)  # fmt: skip  (each run starts cold)
+                          "--no-cache"], env)  # fmt: skip
 
         parallel = mamori(",".join(ENGINES))
         alone = {name: mamori(name) for name in ENGINES}

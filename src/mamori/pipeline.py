@@ -36,7 +36,7 @@ from mamori.remediation import FixStore, config_auditor, propose, verify
 from mamori.report import FORMATS
 from mamori.scope import Scope
 from mamori.store import Store
-from mamori.targets import DEFAULT_MAX_FILE_SIZE, Collection, collect, common_root
+from mamori.targets import DEFAULT_MAX_FILE_SIZE, Collection, collect, common_root, display_path
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +111,7 @@ def scan(
         table,
         coverage=_coverage(jobs, outcome),
         suppressions=suppressions,
+        deployed={display_path(path, collection.base): hosts for path, hosts in scope.deployed},
     )
     result = ScanResult(
         run_id=RunId(uuid.uuid4().hex),

@@ -78,6 +78,12 @@ class _Asset(BaseModel):
     model_config = ConfigDict(extra="forbid")
     path: str
     asset_class: str = Field(alias="class")
+    hosts: list[str] = Field(default_factory=list)
+
+    @field_validator("hosts")
+    @classmethod
+    def _addresses(cls, v: list[str]) -> list[str]:
+        return [str(ipaddress.ip_address(h)) for h in v]
 
 
 class _ScopeFile(BaseModel):
@@ -130,6 +136,9 @@ class Scope:
     """Where this scope came from (a file path, or the command line)."""
     assets: tuple[tuple[Path, str], ...] = ()
     """(path, asset class) pairs; the longest matching path gives a file's asset class."""
+    deployed: tuple[tuple[Path, frozenset[str]], ...] = ()
+    """(config path, host addresses) pairs: the file configures the service on those hosts, so
+    the config audit and the live probe of a host are evidence about the same thing."""
 
     # --- construction ------------------------------------------------------------------
 
@@ -172,6 +181,9 @@ class Scope:
                 windows=tuple(_parse_window(w) for w in f.windows),
                 source=where,
                 assets=tuple(((base / a.path).resolve(), a.asset_class) for a in f.assets),
+                deployed=tuple(
+                    ((base / a.path).resolve(), frozenset(a.hosts)) for a in f.assets if a.hosts
+                ),
             )
         except ValueError as e:
             raise ConfigError(f"scope file {path} is invalid: {e}", hint=_HINT) from e

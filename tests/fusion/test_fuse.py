@@ -134,3 +134,38 @@ def test_bundled_table_loads_and_bad_tables_are_rejected(tmp_path: Path) -> None
         table(tmp_path, "thresholds: {escalate: 0.2, review: 0.5}\n")
     with pytest.raises(FusionError):
         PrecisionTable.load(tmp_path / "missing.yaml")
+
+
+def _live(rule: str, host: str = "10.0.0.5", port: int = 22) -> Finding:
+    return Finding(
+        analyser="hosts", analyser_version="1", rule_id=rule, title="live", message="m",
+        severity=Severity.MEDIUM, confidence=Confidence.HIGH,
+        location=Location(host=host, port=port),
+        fingerprint=Fingerprint(f"live-{rule}-{host}"), cwe=(CweId(327),),
+    )  # fmt: skip
+
+
+def test_live_and_static_evidence_of_one_weakness_are_one_issue() -> None:
+    static = make("sshd", 327, 2, path="config/sshd_config", rule="SSHD-WEAK-CIPHERS",
+                  sev=Severity.MEDIUM)  # fmt: skip
+    other = make("sshd", 327, 3, path="config/sshd_config", rule="SSHD-WEAK-MACS",
+                 sev=Severity.MEDIUM)  # fmt: skip
+    live = _live("HOST-SSH-WEAK-CIPHERS")
+    deployed = {"config/sshd_config": frozenset({"10.0.0.5"})}
+    issues = fuse([static, other, live], PrecisionTable.load(), deployed=deployed)
+    joined = [i for i in issues if len(i.findings) == 2]
+    assert len(issues) == 2 and len(joined) == 1
+    assert {f.rule_id for f in joined[0].findings} == {"SSHD-WEAK-CIPHERS", "HOST-SSH-WEAK-CIPHERS"}
+    assert joined[0].findings[0] is static  # the file finding anchors the issue
+    assert joined[0].fingerprint == static.fingerprint
+    assert joined[0].agreeing == ("hosts", "sshd")
+
+
+def test_live_evidence_stays_apart_without_a_deployment_or_an_equivalent_check() -> None:
+    static = make("sshd", 327, 2, path="config/sshd_config", rule="SSHD-WEAK-CIPHERS")
+    bundled = PrecisionTable.load()
+    assert len(fuse([static, _live("HOST-SSH-WEAK-CIPHERS")], bundled)) == 2
+    elsewhere = {"config/sshd_config": frozenset({"10.0.0.9"})}
+    assert len(fuse([static, _live("HOST-SSH-WEAK-CIPHERS")], bundled, deployed=elsewhere)) == 2
+    here = {"config/sshd_config": frozenset({"10.0.0.5"})}
+    assert len(fuse([static, _live("HOST-SSH-WEAK-KEX")], bundled, deployed=here)) == 2

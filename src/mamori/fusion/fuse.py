@@ -1,7 +1,9 @@
 """Fusion v1: group what analysers say about the same problem, score it, decide, say why.
 
 Grouping: findings with the same weakness class on the same file are one problem when they
-share a fingerprint or their line ranges overlap; other findings group by fingerprint.
+share a fingerprint or their line ranges overlap; other findings group by fingerprint. A live
+finding on a host joins the issue of the equivalent configuration finding in a file the scope
+says is deployed on that host (``evidence.yaml``), so static and live evidence are one issue.
 
 Fused confidence is a noisy-OR over *independent analysers*: each agreeing analyser votes
 once, with weight ``precision(analyser, rule/CWE) × confidence weight``; the chance that all
@@ -18,9 +20,21 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
 
 from mamori.fusion.precision import PrecisionTable
 from mamori.model import Decision, Finding, Fingerprint, Issue, Severity, Suppression
+
+
+def _same_weakness() -> dict[str, tuple[str, ...]]:
+    data = yaml.safe_load((Path(__file__).parent / "evidence.yaml").read_text(encoding="utf-8"))
+    return {str(k): tuple(str(v) for v in vs) for k, vs in (data or {}).items()}
+
+
+SAME_WEAKNESS: dict[str, tuple[str, ...]] = _same_weakness()
+"""Live host check id -> configuration check ids that report the same weakness."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +53,18 @@ def fuse(
     *,
     coverage: Mapping[str, Coverage] | None = None,
     suppressions: Mapping[Fingerprint, Suppression] | None = None,
+    deployed: Mapping[str, frozenset[str]] | None = None,
 ) -> tuple[Issue, ...]:
-    """Group, score and decide; issues are returned most severe and most certain first."""
+    """Group, score and decide; issues are returned most severe and most certain first.
+
+    ``deployed`` maps a configuration file's display path to the host addresses it configures:
+    a live finding on such a host joins the issue of the same weakness found in the file
+    (:data:`SAME_WEAKNESS`), so the issue carries both kinds of evidence.
+    """
     coverage = coverage or {}
     suppressions = suppressions or {}
-    issues = [_decide(group, table, coverage, suppressions) for group in group_findings(findings)]
+    groups = join_live_evidence(group_findings(findings), deployed or {})
+    issues = [_decide(group, table, coverage, suppressions) for group in groups]
     issues.sort(key=lambda i: (-i.severity, -i.fused_confidence, i.anchor.location.path,
                                i.anchor.location.start_line, i.fingerprint))  # fmt: skip
     return tuple(issues)
@@ -60,6 +81,45 @@ def group_findings(findings: Iterable[Finding]) -> list[list[Finding]]:
     for key in sorted(buckets):
         groups += _split_bucket(buckets[key])
     return groups
+
+
+def join_live_evidence(
+    groups: list[list[Finding]], deployed: Mapping[str, frozenset[str]]
+) -> list[list[Finding]]:
+    """Move each group of live host findings into the group of its configuration finding.
+
+    A host finding joins when the host is one the file is deployed on and the file has a
+    finding of an equivalent check (:data:`SAME_WEAKNESS`); otherwise it stays on its own.
+    """
+    if not deployed:
+        return groups
+    paths_of: dict[str, list[str]] = defaultdict(list)
+    for path, hosts in sorted(deployed.items()):
+        for host in hosts:
+            paths_of[host].append(path)
+    home: dict[tuple[str, str], int] = {}
+    for i, group in enumerate(groups):
+        for f in group:
+            if f.location.path and not f.location.host:
+                home.setdefault((f.location.path, f.rule_id), i)
+    moved: set[int] = set()
+    for i, group in enumerate(groups):
+        if not all(f.location.host for f in group):
+            continue
+        target = next(
+            (
+                home[(path, rule)]
+                for f in group
+                for path in paths_of.get(f.location.host, ())
+                for rule in SAME_WEAKNESS.get(f.rule_id, ())
+                if (path, rule) in home
+            ),
+            None,
+        )
+        if target is not None:
+            groups[target].extend(group)
+            moved.add(i)
+    return [g for i, g in enumerate(groups) if i not in moved]
 
 
 def _split_bucket(items: list[Finding]) -> list[list[Finding]]:
@@ -90,10 +150,11 @@ def _split_bucket(items: list[Finding]) -> list[list[Finding]]:
 
 
 def _group_fingerprint(group: Sequence[Finding]) -> Fingerprint:
-    """The most common member fingerprint (ties: earliest line, then smallest value)."""
+    """The most common member fingerprint (ties: a file finding before a live one, then the
+    earliest line, then the smallest value)."""
     counts = Counter(f.fingerprint for f in group)
-    first_line = {f.fingerprint: f.location.start_line for f in reversed(group)}
-    return min(counts, key=lambda fp: (-counts[fp], first_line[fp], fp))
+    first = {f.fingerprint: (bool(f.location.host), f.location.start_line) for f in reversed(group)}
+    return min(counts, key=lambda fp: (-counts[fp], first[fp], fp))
 
 
 def _votes(group: Sequence[Finding], table: PrecisionTable) -> dict[str, float]:
