@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 from pathlib import Path
@@ -78,16 +79,16 @@ def test_an_edited_module_is_extracted_again_and_its_change_counts(
 
 def test_the_same_text_at_another_path_is_not_reused(tmp_path: Path) -> None:
     cache = FactsCache(tmp_path / "c", "k")
-    data = DB.encode()
-    cache.put("a/db.py", data, read_module("a/db.py", DB))
-    assert cache.get("a/db.py", data) is not None
-    assert cache.get("b/db.py", data) is None
+    digest = hashlib.sha256(DB.encode()).hexdigest()
+    cache.put("a/db.py", digest, read_module("a/db.py", DB))
+    assert cache.get("a/db.py", digest) is not None
+    assert cache.get("b/db.py", digest) is None
 
 
 def test_a_tampered_entry_is_a_miss_and_runs_nothing(tmp_path: Path) -> None:
     cache = FactsCache(tmp_path / "c", "k")
-    data = DB.encode()
-    cache.put("db.py", data, read_module("db.py", DB))
+    digest = hashlib.sha256(DB.encode()).hexdigest()
+    cache.put("db.py", digest, read_module("db.py", DB))
     entry = next((tmp_path / "c").rglob("*.pickle"))
     marker = tmp_path / "pwned"
 
@@ -96,7 +97,7 @@ def test_a_tampered_entry_is_a_miss_and_runs_nothing(tmp_path: Path) -> None:
             return (os.system, (f"touch {marker}",))
 
     entry.write_bytes(pickle.dumps(Evil()))
-    assert cache.get("db.py", data) is None
+    assert cache.get("db.py", digest) is None
     assert not marker.exists()
 
 
@@ -169,3 +170,22 @@ def test_a_new_function_elsewhere_is_seen_by_unchanged_callers(tmp_path: Path) -
         "import shlex\n\ndef other():\n    return 1\n\ndef prep(x):\n    return x\n"
     )
     assert _scan(root, cache) == [("app/run.py", 6, (78,))]
+
+
+def test_a_rebinding_edit_without_the_earlier_facts_rebuilds_the_call_graph(
+    tmp_path: Path,
+) -> None:
+    root, cache = tmp_path / "src", tmp_path / "cache"
+    (root / "app").mkdir(parents=True)
+    (root / "app" / "run.py").write_text(
+        "import os\nfrom flask import request\nfrom app import tools\n\n"
+        "def go():\n    os.system(tools.prep(request.args['c']))\n"
+    )
+    (root / "app" / "tools.py").write_text("def other():\n    return 1\n")
+    assert _scan(root, cache) == [("app/run.py", 6, (78,))]
+    for entry in (cache / "taint").glob("??/*.pickle"):
+        entry.unlink()  # facts evicted; the results file stays
+    (root / "app" / "tools.py").write_text(
+        "import shlex\n\ndef other():\n    return 1\n\ndef prep(x):\n    return shlex.quote(x)\n"
+    )
+    assert _scan(root, cache) == []

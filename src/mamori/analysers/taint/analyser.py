@@ -107,18 +107,21 @@ class TaintAnalyser(Analyser):
                 items.append(read)
                 continue
             data, text = read
-            facts = cache.get(shown, data)
+            digest = hashlib.sha256(data).hexdigest()
+            facts = cache.get(shown, digest)
             if facts is None:
                 fresh = self._facts(shown, text)
                 if isinstance(fresh, Skipped):
                     items.append(fresh)
                     continue
-                cache.put(shown, data, fresh)
+                cache.put(shown, digest, fresh)
                 facts = fresh
-            program.add(facts, text, digest=hashlib.sha256(data).hexdigest())
+            program.add(facts, text, digest=digest)
             by_display[shown] = target.locator
         program.index()
-        flows, results = solve(program, options, previous=results_cache.load())
+        flows, results = solve(
+            program, options, previous=results_cache.load(), earlier_facts=cache.get
+        )
         results_cache.save(results)
         log.info(
             "taint: %d modules (%d facts from the cache), %d functions, %d flows",

@@ -99,15 +99,16 @@ class FactsCache:
                 log.warning("taint: cache folder %s is not usable (%s); not caching", folder, e)
                 self.folder = None
 
-    def _file(self, display: str, data: bytes) -> Path | None:
+    def _file(self, display: str, digest: str) -> Path | None:
         if self.folder is None:
             return None
-        digest = hashlib.sha256(self.key + b"\0" + display.encode() + b"\0" + data).hexdigest()
-        return self.folder / digest[:2] / f"{digest}.pickle"
+        name = hashlib.sha256(b"\0".join((self.key, display.encode(), digest.encode())))
+        entry = name.hexdigest()
+        return self.folder / entry[:2] / f"{entry}.pickle"
 
-    def get(self, display: str, data: bytes) -> facts.ModuleFacts | None:
-        """The cached facts of this exact module text at this path, if any."""
-        path = self._file(display, data)
+    def get(self, display: str, digest: str) -> facts.ModuleFacts | None:
+        """The cached facts of the module text with SHA-256 ``digest`` at this path, if any."""
+        path = self._file(display, digest)
         if path is None:
             return None
         try:
@@ -125,9 +126,9 @@ class FactsCache:
         self.hits += 1
         return found
 
-    def put(self, display: str, data: bytes, value: facts.ModuleFacts) -> None:
+    def put(self, display: str, digest: str, value: facts.ModuleFacts) -> None:
         """Store facts (atomically; a failure to write only costs the next scan time)."""
-        path = self._file(display, data)
+        path = self._file(display, digest)
         if path is None:
             return
         try:

@@ -37,7 +37,7 @@ _BUILTINS = frozenset(dir(builtins))
 _MAX_HOPS = 8
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class FunctionInfo:
     """One function or method, or a module's top-level code."""
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import ast
 import logging
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from mamori.analysers.taint.callgraph import FunctionInfo, Program
@@ -21,6 +21,7 @@ from mamori.analysers.taint.calls import CallEvaluator
 from mamori.analysers.taint.consts import truth
 from mamori.analysers.taint.demand import Demand
 from mamori.analysers.taint.expressions import Context, Env, dotted
+from mamori.analysers.taint.facts import ModuleFacts
 from mamori.analysers.taint.rules import ALL_CWES, name_matches
 from mamori.analysers.taint.summaries import Flow, Summary, SummaryTable
 from mamori.analysers.taint.values import (
@@ -347,8 +348,6 @@ class Results:
     """Function qualified name -> its result."""
     interfaces: dict[str, str] = field(default_factory=dict)
     """Module name -> digest of its interface (:attr:`.facts.ModuleFacts.interface`)."""
-    bindings: dict[str, frozenset[tuple[str, str]]] = field(default_factory=dict)
-    """Module name -> its interface bindings (:attr:`.facts.ModuleFacts.bindings`)."""
     graph: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """The call graph :class:`.demand.Demand` built."""
 
@@ -377,6 +376,7 @@ def solve(
     *,
     prune: bool = True,
     previous: Results | None = None,
+    earlier_facts: Callable[[str, str], ModuleFacts | None] | None = None,
 ) -> tuple[list[Flow], Results]:
     """Analyse functions to a fixpoint; return the deduplicated flows and the results.
 
@@ -384,13 +384,14 @@ def solve(
     :mod:`.demand`); the flows are the same as analysing all of them, only faster. With
     ``previous`` (the results of an earlier solve of the same files), a function is not
     analysed again when neither its module nor any module it depends on changed: its old
-    summary and flows are reused.
+    summary and flows are reused; ``earlier_facts(path, digest)`` gives the facts of a module
+    as it was then (from the facts cache), to see which names an edit rebound.
     """
     table = SummaryTable()
     if not prune:
         every = _fixpoint(program, table, set(program.functions), list(program.functions), options)
         return table.all_flows(), _results(program, table, every)
-    demand = Demand(program, options, *_stable_edges(program, previous))
+    demand = Demand(program, options, *_stable_edges(program, previous, earlier_facts))
     reuse = _reusable(program, demand, previous) if previous else {}
     wanted: set[str] = set()
     done: set[str] = set()
@@ -412,7 +413,9 @@ def solve(
 
 
 def _stable_edges(
-    program: Program, previous: Results | None
+    program: Program,
+    previous: Results | None,
+    earlier_facts: Callable[[str, str], ModuleFacts | None] | None,
 ) -> tuple[dict[str, tuple[str, ...]], set[str], frozenset[str]]:
     """Earlier call edges, the modules whose functions' edges may be reused, and the names
     that make a function's edges stale anyway.
@@ -420,7 +423,8 @@ def _stable_edges(
     Edges of a function depend on its own module and on how names resolve elsewhere. With the
     same set of modules, a changed module that kept its interface (definitions, imports,
     classes, function names) changes no other module's edges; one whose interface changed
-    can only change the edges of functions mentioning a name whose binding changed.
+    can only change the edges of functions mentioning a name whose binding changed. Without
+    the earlier facts of such a module, nothing is reused.
     """
     if previous is None or previous.modules.keys() != program.modules.keys():
         return {}, set(), frozenset()
@@ -429,8 +433,10 @@ def _stable_edges(
     for name in changed:
         facts = program.modules[name].facts
         if previous.interfaces.get(name) != facts.interface:
-            delta = facts.bindings ^ previous.bindings.get(name, frozenset())
-            stale.update(short for short, _ in delta)
+            old = earlier_facts(facts.path, previous.modules[name]) if earlier_facts else None
+            if old is None:
+                return {}, set(), frozenset()
+            stale.update(short for short, _ in facts.bindings ^ old.bindings)
     return previous.graph, set(program.modules) - changed, frozenset(stale)
 
 
@@ -483,7 +489,6 @@ def _results(
             if q in table.summaries
         },
         {name: mod.facts.interface for name, mod in program.modules.items()},
-        {name: mod.facts.bindings for name, mod in program.modules.items()},
         {q: tuple(sorted(c)) for q, c in demand.calls.items()} if demand else {},
     )
 
