@@ -153,18 +153,28 @@ def test_changing_the_rules_does_not_reuse_results(tmp_path: Path) -> None:
     ]
 
 
-def test_a_new_function_elsewhere_is_seen_by_unchanged_callers(tmp_path: Path) -> None:
+RUN = (
+    "import os\nfrom flask import request\nfrom app import tools\n\n"
+    "def go():\n    os.system(tools.prep(request.args['c']))\n"
+)
+TOOLS_SANITISING = (
+    "import shlex\n\ndef other():\n    return 1\n\ndef prep(x):\n    return shlex.quote(x)\n"
+)
+
+
+def _helper_estate(tmp_path: Path) -> tuple[Path, Path]:
+    """run.py calls tools.prep, which tools.py does not define yet (unresolved: tainted)."""
     root, cache = tmp_path / "src", tmp_path / "cache"
     (root / "app").mkdir(parents=True)
-    (root / "app" / "run.py").write_text(
-        "import os\nfrom flask import request\nfrom app import tools\n\n"
-        "def go():\n    os.system(tools.prep(request.args['c']))\n"
-    )
+    (root / "app" / "run.py").write_text(RUN)
     (root / "app" / "tools.py").write_text("def other():\n    return 1\n")
     assert _scan(root, cache) == [("app/run.py", 6, (78,))]
-    (root / "app" / "tools.py").write_text(
-        "import shlex\n\ndef other():\n    return 1\n\ndef prep(x):\n    return shlex.quote(x)\n"
-    )
+    return root, cache
+
+
+def test_a_new_function_elsewhere_is_seen_by_unchanged_callers(tmp_path: Path) -> None:
+    root, cache = _helper_estate(tmp_path)
+    (root / "app" / "tools.py").write_text(TOOLS_SANITISING)
     assert _scan(root, cache) == []
     (root / "app" / "tools.py").write_text(
         "import shlex\n\ndef other():\n    return 1\n\ndef prep(x):\n    return x\n"
@@ -175,17 +185,8 @@ def test_a_new_function_elsewhere_is_seen_by_unchanged_callers(tmp_path: Path) -
 def test_a_rebinding_edit_without_the_earlier_facts_rebuilds_the_call_graph(
     tmp_path: Path,
 ) -> None:
-    root, cache = tmp_path / "src", tmp_path / "cache"
-    (root / "app").mkdir(parents=True)
-    (root / "app" / "run.py").write_text(
-        "import os\nfrom flask import request\nfrom app import tools\n\n"
-        "def go():\n    os.system(tools.prep(request.args['c']))\n"
-    )
-    (root / "app" / "tools.py").write_text("def other():\n    return 1\n")
-    assert _scan(root, cache) == [("app/run.py", 6, (78,))]
+    root, cache = _helper_estate(tmp_path)
     for entry in (cache / "taint").glob("??/*.pickle"):
         entry.unlink()  # facts evicted; the results file stays
-    (root / "app" / "tools.py").write_text(
-        "import shlex\n\ndef other():\n    return 1\n\ndef prep(x):\n    return shlex.quote(x)\n"
-    )
+    (root / "app" / "tools.py").write_text(TOOLS_SANITISING)
     assert _scan(root, cache) == []
