@@ -15,12 +15,13 @@ from __future__ import annotations
 import abc
 import datetime as dt
 import gzip
+import json
 import logging
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
-from typing import BinaryIO, ClassVar
+from typing import Any, BinaryIO, ClassVar
 
 from mamori.analysers.logs.events import LogEvent
 from mamori.errors import AnalyserError
@@ -28,6 +29,7 @@ from mamori.errors import AnalyserError
 _log = logging.getLogger(__name__)
 
 __all__ = [
+    "json_object",
     "MAX_LINE",
     "Bad",
     "LineFormat",
@@ -159,3 +161,12 @@ def iter_lines(path: str) -> Iterator[tuple[int, str, str]]:
         except (OSError, EOFError) as e:
             _log.warning("%s: read stopped after line %d: %s", path, position, e)
             yield position + 1, "", f"unreadable from here on ({e})"
+
+
+def json_object(line: str) -> dict[str, Any] | None:
+    """The JSON object ``line`` holds, or None when it is not valid JSON or not an object."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record if isinstance(record, dict) else None

@@ -10,13 +10,12 @@ written for auth.log apply to a journal-only host (Debian 12 without rsyslog). B
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from mamori.analysers.logs.events import LogEvent
 from mamori.analysers.logs.ingest import authlog
-from mamori.analysers.logs.ingest.interface import LineFormat, LineParser, SourceInfo
+from mamori.analysers.logs.ingest.interface import LineFormat, LineParser, SourceInfo, json_object
 from mamori.analysers.logs.ingest.syslog import linux_logsource, service_for
 
 __all__ = ["JournaldFormat", "is_journal_record"]
@@ -68,23 +67,15 @@ class JournaldFormat(LineFormat):
     name: ClassVar[str] = "journald"
 
     def probe(self, line: str) -> bool:
-        if not line.startswith("{"):
-            return False
-        try:
-            record = json.loads(line)
-        except ValueError:
-            return False
-        return isinstance(record, dict) and is_journal_record(record)
+        record = json_object(line) if line.startswith("{") else None
+        return record is not None and is_journal_record(record)
 
     def line_parser(self, source: SourceInfo) -> LineParser:
         display = source.display
 
         def parse(line: str, position: int) -> LogEvent | None:
-            try:
-                record = json.loads(line)
-            except ValueError:
-                return None
-            if not isinstance(record, dict) or "MESSAGE" not in record:
+            record = json_object(line)
+            if record is None or "MESSAGE" not in record:
                 return None
             fields = journal_fields(record)
             logsource = linux_logsource(service_for(fields["program"], auth_file=False))

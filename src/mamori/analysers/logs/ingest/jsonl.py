@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from mamori.analysers.logs.events import LogEvent, LogSource
-from mamori.analysers.logs.ingest.interface import LineFormat, LineParser, SourceInfo
+from mamori.analysers.logs.ingest.interface import LineFormat, LineParser, SourceInfo, json_object
 from mamori.analysers.logs.ingest.webaccess import record_time
 
 __all__ = ["JsonLinesFormat", "flatten"]
@@ -56,22 +56,14 @@ class JsonLinesFormat(LineFormat):
     name: ClassVar[str] = "jsonl"
 
     def probe(self, line: str) -> bool:
-        if not line.startswith("{"):
-            return False
-        try:
-            return isinstance(json.loads(line), dict)
-        except ValueError:
-            return False
+        return line.startswith("{") and json_object(line) is not None
 
     def line_parser(self, source: SourceInfo) -> LineParser:
         display = source.display
 
         def parse(line: str, position: int) -> LogEvent | None:
-            try:
-                record = json.loads(line)
-            except ValueError:
-                return None
-            if not isinstance(record, dict):
+            record = json_object(line)
+            if record is None:
                 return None
             return LogEvent(display, position, _time(record), _EMPTY, flatten(record), line)
 

@@ -11,13 +11,12 @@ as logged (not URL-decoded); an unparseable request line keeps its text in ``c-u
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from mamori.analysers.logs.events import LogEvent, LogSource
-from mamori.analysers.logs.ingest.interface import LineFormat, LineParser, SourceInfo
+from mamori.analysers.logs.ingest.interface import LineFormat, LineParser, SourceInfo, json_object
 
 __all__ = [
     "WEBSERVER",
@@ -172,23 +171,15 @@ class JsonAccessFormat(LineFormat):
     name: ClassVar[str] = "webaccess-json"
 
     def probe(self, line: str) -> bool:
-        if not line.startswith("{"):
-            return False
-        try:
-            record = json.loads(line)
-        except ValueError:
-            return False
-        return isinstance(record, dict) and is_access_record(record)
+        record = json_object(line) if line.startswith("{") else None
+        return record is not None and is_access_record(record)
 
     def line_parser(self, source: SourceInfo) -> LineParser:
         display = source.display
 
         def parse(line: str, position: int) -> LogEvent | None:
-            try:
-                record = json.loads(line)
-            except ValueError:
-                return None
-            if not isinstance(record, dict):
+            record = json_object(line)
+            if record is None:
                 return None
             return LogEvent(
                 display, position, record_time(record), WEBSERVER, access_fields(record), line
