@@ -80,16 +80,15 @@ def mamori_evtx() -> None:
     }))  # fmt: skip
 
 
-def mamori_lines(n: int) -> None:
+def mamori_lines(n: int, workers: int) -> None:
     """Child mode: parse + detect synthetic auth and access logs, print JSON figures."""
     from mamori.analysers.logs.analyser import load_pack  # noqa: PLC0415
-    from mamori.analysers.logs.ingest.detect import open_events  # noqa: PLC0415
 
     pack = load_pack(tuple(str(p) for p in LINE_RULES))
     with tempfile.TemporaryDirectory() as tmp:
         files = _write_lines(Path(tmp), n)
         start = time.perf_counter()
-        alerts = pack.detect(e for f in files for e in open_events(str(f)))
+        alerts, _ = pack.detect_files([(str(f), f.name) for f in files], workers)
         seconds = time.perf_counter() - start
     print(json.dumps({"rules": len(pack.engine.rules), "lines": 2 * n,
                       "alerts": len(alerts), "seconds": seconds}))  # fmt: skip
@@ -135,12 +134,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--zircolite", type=Path, help="folder with zircolite.py and venv/")
     ap.add_argument("--lines", type=int, default=200_000, help="lines per synthetic log")
+    ap.add_argument("--workers", type=int, default=0, help=argparse.SUPPRESS)
     ap.add_argument("--child", choices=("evtx", "lines"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child == "evtx":
         return mamori_evtx()
     if args.child == "lines":
-        return mamori_lines(args.lines)
+        return mamori_lines(args.lines, args.workers)
     me = [sys.executable, __file__]
     seconds, rss, text = run_child([*me, "--child", "evtx"])
     m = json.loads(text)
@@ -159,12 +159,20 @@ def main() -> None:
             f"{z['seconds']:.1f}s wall, {zrate:,.0f} events/s, peak RSS {z['rss']:.0f} MiB"
         )
         print(f"ratio (mamori / zircolite events/s, wall clock): {rate / zrate:.2f}x")  # fmt: skip
-    seconds, rss, text = run_child([*me, "--child", "lines", "--lines", str(args.lines)])
-    lines = json.loads(text)
-    print(f"mamori auth+access: {lines['lines']} lines, {lines['rules']} rule variants, "
-          f"{lines['alerts']} alerts; parse+detect {lines['lines'] / lines['seconds']:,.0f} "
-          f"lines/s, peak RSS {rss} MiB")  # fmt: skip
+    for workers in (1, 0):
+        lines_child(me, args.lines, workers)
     return None
+
+
+def lines_child(me: list[str], n: int, workers: int) -> None:
+    """Run the auth/access measurement in a child and print it."""
+    cmd = [*me, "--child", "lines", "--lines", str(n), "--workers", str(workers)]
+    _, rss, text = run_child(cmd)
+    lines = json.loads(text)
+    procs = "1 process" if workers == 1 else "all cores"
+    print(f"mamori auth+access ({procs}): {lines['lines']} lines, {lines['rules']} rule variants, "
+          f"{lines['alerts']} alerts; parse+detect {lines['seconds']:.2f}s = "
+          f"{lines['lines'] / lines['seconds']:,.0f} lines/s, peak RSS {rss} MiB")  # fmt: skip
 
 
 if __name__ == "__main__":

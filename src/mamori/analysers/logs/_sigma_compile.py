@@ -43,6 +43,7 @@ __all__ = [
     "Doc",
     "Gate",
     "Gates",
+    "TEXT",
     "Predicate",
     "UnsupportedRule",
     "compile_condition",
@@ -355,10 +356,18 @@ def required_event_ids(node: object) -> frozenset[str] | None:
 Gate = tuple[str, str, tuple[str, ...]]
 """A string test on one field: (field, kind, lower-case needles), kind eq/start/end/in."""
 
+TEXT = "\x00text"
+"""The field name gates use for the raw line (keywords); no real field has this name."""
+
 Gates = tuple[Gate, ...]
 """Alternatives: every match of a rule passes at least one of them."""
 
 _GATE_RANK = {"eq": 4, "end": 3, "start": 3, "in": 2}
+_FEW_VALUES = frozenset(
+    {"cs-method", "sc-status", "cs-version", "outcome", "action", "auth_method", "Channel",
+     "Provider_Name", "Level", "Task", "Keywords", "LogonType", "Status"}
+)  # fmt: skip
+"""Fields whose values repeat across most events: a test on them hardly narrows anything."""
 
 
 def gate(node: object) -> Gates | None:
@@ -368,8 +377,9 @@ def gate(node: object) -> Gates | None:
     only evaluated for events whose ``Image`` ends with the same last characters.
     """
     if isinstance(node, ConditionFieldEqualsValueExpression):
-        shape = _shape(node.value)
-        return None if shape is None else ((node.field, shape[0], (shape[1],)),)
+        return _value_gate(node.field, node.value, keyword=False)
+    if isinstance(node, ConditionValueExpression):
+        return _value_gate(TEXT, node.value, keyword=True)
     if isinstance(node, ConditionOR):
         parts = [gate(a) for a in node.args]
         if not parts or any(p is None for p in parts):
@@ -381,8 +391,52 @@ def gate(node: object) -> Gates | None:
     return None
 
 
-def _gates_score(gates: Gates) -> tuple[int, int]:
+def _value_gate(name: str, value: SigmaType, keyword: bool) -> Gates | None:
+    """The gate of one leaf: what its value says the field (or raw line) must contain.
+
+    ``EventID`` gives none: the engine's dispatch already selects rules by EventID.
+    """
+    if name == "EventID":
+        return None
+    if isinstance(value, SigmaExpansion):
+        parts = [_value_gate(name, v, keyword) for v in value.values]
+        if not parts or any(p is None for p in parts):
+            return None
+        return tuple(g for p in parts if p is not None for g in p)
+    if isinstance(value, (SigmaNumber, SigmaBool)):
+        return ((name, "in" if keyword else "eq", (str(value).lower(),)),)
+    if not isinstance(value, SigmaString) or value.contains_placeholder():
+        return None
+    shape = _shape(value)
+    if shape is not None and not isinstance(value, SigmaCasedString):
+        kind, literal = shape
+        return ((name, "in", (literal,)),) if keyword else ((name, kind, (literal,)),)
+    literal = _longest_literal(value)
+    return ((name, "in", (literal,)),) if literal else None
+
+
+def _longest_literal(value: SigmaString) -> str:
+    """The longest run of plain characters every match of ``value`` contains, lower-cased.
+
+    Matching is case-insensitive against lower-cased values (and a cased match implies the
+    lower-cased one), so the lower-cased run is a necessary substring either way.
+    """
+    runs = [""]
+    for part in value.s:
+        if isinstance(part, str):
+            runs[-1] += part
+        else:
+            runs.append("")
+    return max(runs, key=len).lower()
+
+
+def _gates_score(gates: Gates) -> tuple[bool, int, int, int]:
+    """How selective a gate is likely to be, higher is better: not on a field with few distinct
+    values, then needles of up to eight characters longer, then exact before partial."""
+    shortest = min((len(n) for g in gates for n in g[2]), default=0)
     return (
+        not any(g[0] in _FEW_VALUES for g in gates),
+        min(shortest, 8),
         min(_GATE_RANK[g[1]] for g in gates),
-        min(len(n) for g in gates for n in g[2]) if gates else 0,
+        shortest,
     )

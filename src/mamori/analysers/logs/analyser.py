@@ -26,11 +26,10 @@ from pathlib import PurePath
 
 from mamori.analysers.interface import Analyser
 from mamori.analysers.logs.correlation import Correlator
-from mamori.analysers.logs.dedupe import Alert, dedupe
+from mamori.analysers.logs.dedupe import ENTITY_FIELDS, Alert, dedupe
 from mamori.analysers.logs.events import LogEvent
 from mamori.analysers.logs.incidents import Incident, build_incidents
-from mamori.analysers.logs.ingest.detect import open_events
-from mamori.analysers.logs.ingest.interface import LogFormatError
+from mamori.analysers.logs.shards import FileReport, match_files, paused_gc
 from mamori.analysers.logs.sigma_engine import Match, SigmaEngine
 from mamori.analysers.logs.sigma_load import BUILTIN_RULES, RuleFailure, load_rules
 from mamori.model import (
@@ -69,10 +68,26 @@ class Pack:
             *self.engine.failures,
             *self.correlator.failures,
         )
+        self.keep = frozenset(ENTITY_FIELDS) | self.correlator.fields
+        """Event fields read after matching (entities, correlation fields)."""
 
     def detect(self, events: Iterable[LogEvent]) -> list[Alert]:
         """Alerts (single-rule, deduplicated, and correlations) for ``events``."""
-        matches: list[Match] = list(self.engine.match(events))
+        with paused_gc():
+            return self.alerts(list(self.engine.match(events)))
+
+    def detect_files(
+        self, files: Sequence[tuple[str, str]], workers: int = 0
+    ) -> tuple[list[Alert], list[FileReport]]:
+        """Alerts for log files ((path, display) pairs), read on ``workers`` processes (0: one
+        per core), and how each file went. Same alerts as :meth:`detect` over the files read
+        in turn (see :mod:`.shards`)."""
+        matches, reports = match_files(self.engine, files, self.keep, workers)
+        with paused_gc():
+            return self.alerts(matches), reports
+
+    def alerts(self, matches: list[Match]) -> list[Alert]:
+        """De-duplicated single-rule alerts and correlation alerts for ``matches``."""
         silent = self.correlator.silent
         alerts = dedupe(m for m in matches if m.rule.rule_id not in silent)
         return alerts + self.correlator.run(matches)
@@ -108,33 +123,24 @@ class LogAnalyser(Analyser):
         )
         for failure in pack.failures:
             yield Skipped(f"{failure.source}: {failure.title}".strip(": "), failure.reason, self.id)
-        skipped: list[Skipped] = []
-        alerts = pack.detect(self._events(targets, skipped))
-        yield from skipped
+        workers = int(self.settings.option("log_workers", 0) or 0)
+        alerts, reports = pack.detect_files([(t.locator, t.name) for t in targets], workers)
+        for report in reports:
+            if report.error:
+                yield Skipped(report.display, report.error, self.id)
+            elif report.stats is not None and report.stats.bad:
+                stats = report.stats
+                where = ", ".join(str(p) for p in stats.first_bad)
+                yield Skipped(
+                    report.display,
+                    f"{stats.bad} of {stats.bad + stats.events} lines could not be parsed"
+                    + (f" (first at {where})" if where else ""),
+                    self.id,
+                )
         for alert in alerts:
             yield self._alert_finding(alert)
         for incident in build_incidents(alerts):
             yield self._incident_finding(incident)
-
-    def _events(self, targets: Sequence[Target], skipped: list[Skipped]) -> Iterator[LogEvent]:
-        for target in targets:
-            try:
-                stream = open_events(target.locator, target.name)
-                yield from stream
-            except (LogFormatError, OSError) as e:
-                skipped.append(Skipped(target.name, str(e).splitlines()[0], self.id))
-                continue
-            stats = stream.stats
-            if stats.bad:
-                where = ", ".join(str(p) for p in stats.first_bad)
-                skipped.append(
-                    Skipped(
-                        target.name,
-                        f"{stats.bad} of {stats.bad + stats.events} lines could not be parsed"
-                        + (f" (first at {where})" if where else ""),
-                        self.id,
-                    )
-                )
 
     def _alert_finding(self, alert: Alert) -> Finding:
         first = alert.events[0] if alert.events else None

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from sigma.correlations import (
     SigmaCorrelationCondition,
@@ -44,7 +45,7 @@ _SUPPORTED = frozenset(
         SigmaCorrelationType.TEMPORAL_ORDERED,
     }
 )
-_OPS = {
+_OPS: dict[SigmaCorrelationConditionOperator, Callable[[float, float], bool]] = {
     SigmaCorrelationConditionOperator.GT: lambda a, b: a > b,
     SigmaCorrelationConditionOperator.GTE: lambda a, b: a >= b,
     SigmaCorrelationConditionOperator.EQ: lambda a, b: a == b,
@@ -52,8 +53,7 @@ _OPS = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One input to a correlation: a rule match, or an alert of a lower correlation."""
 
     ref: str
@@ -85,15 +85,23 @@ class Correlator:
         generated = {rule_key(ref.rule) for r in self.rules if r.generate for ref in r.rules or ()}
         self.silent = self.needed - generated - {rule_key(r) for r in self.rules}
         """Detection rules not reported on their own (referenced, ``generate`` unset)."""
+        self.fields = frozenset(
+            {name for r in self.rules for pairs in _group_fields(r).values() for p in pairs
+             for name in p}
+            | {str(r.condition.fieldref) for r in self.rules
+               if isinstance(r.condition, SigmaCorrelationCondition)
+               and isinstance(r.condition.fieldref, str)}
+        )  # fmt: skip
+        """Event fields the correlations read (group-by fields, their aliases, counted fields)."""
 
     def run(self, matches: Iterable[Match]) -> list[Alert]:
         """Every correlation alert for ``matches``."""
         hits: dict[str, list[Hit]] = defaultdict(list)
+        needed = self.needed
         for m in matches:
-            if m.rule.rule_id in self.needed and m.event.ts is not None:
-                hits[m.rule.rule_id].append(
-                    Hit(m.rule.rule_id, m.event.ts, m.event.fields, (m.event,))
-                )
+            key, event = m.rule.rule_id, m.event
+            if key in needed and event.ts is not None:
+                hits[key].append(Hit(key, event.ts, event.fields, (event,)))
         alerts: list[Alert] = []
         for rule in self.rules:
             fired = _evaluate(rule, hits)
@@ -122,55 +130,128 @@ def _as_hit(key: str, alert: Alert) -> Hit:
     return Hit(key, alert.last_seen, dict(alert.group), alert.events)
 
 
-def _group(rule: SigmaCorrelationRule, hit: Hit) -> tuple[tuple[str, str], ...]:
-    keys = {ref.reference: rule_key(ref.rule) for ref in rule.rules or ()}
-    pairs = []
-    for name in rule.group_by or ():
-        alias = rule.aliases.aliases.get(name)
-        actual = name
-        if alias is not None:
-            mapped = (f for ref, f in alias.mapping.items() if keys.get(ref.reference) == hit.ref)
-            actual = next(mapped, name)
-        pairs.append((name, hit.fields.get(actual, "")))
-    return tuple(pairs)
+def _group_fields(rule: SigmaCorrelationRule) -> dict[str, tuple[tuple[str, str], ...]]:
+    """Per referenced rule key: (group-by name, field that rule spells it as) pairs."""
+    spec: dict[str, tuple[tuple[str, str], ...]] = {}
+    for ref in rule.rules or ():
+        pairs = []
+        for name in rule.group_by or ():
+            alias = rule.aliases.aliases.get(name)
+            actual = name
+            if alias is not None:
+                actual = next(
+                    (f for r, f in alias.mapping.items() if r.reference == ref.reference), name
+                )
+            pairs.append((name, actual))
+        spec.setdefault(rule_key(ref.rule), tuple(pairs))
+    return spec
 
 
 def _evaluate(rule: SigmaCorrelationRule, hits: Mapping[str, list[Hit]]) -> list[Alert]:
     refs = [rule_key(ref.rule) for ref in rule.rules or ()]
+    spec = _group_fields(rule)
     groups: dict[tuple[tuple[str, str], ...], list[Hit]] = defaultdict(list)
     for ref in dict.fromkeys(refs):
+        pairs = spec[ref]
         for hit in hits.get(ref, ()):
-            groups[_group(rule, hit)].append(hit)
+            fields = hit.fields
+            groups[tuple([(name, fields.get(actual, "")) for name, actual in pairs])].append(hit)
+    least = _fewest_hits(rule, refs)
     alerts: list[Alert] = []
     for group, members in groups.items():
-        members.sort(key=lambda h: h.ts)
-        alerts.extend(_slide(rule, refs, group, members))
+        if len(members) >= least:
+            members.sort(key=lambda h: h.ts)
+            alerts.extend(_slide(rule, refs, group, members))
     return alerts
 
 
-class _Window:
-    """The hits of one group within ``timespan`` of the newest, with running counts."""
+def _fewest_hits(rule: SigmaCorrelationRule, refs: list[str]) -> int:
+    """The fewest hits one group needs before the rule's condition can hold.
 
-    def __init__(self, span: dt.timedelta, fieldref: str) -> None:
+    Most groups (one source address that failed once) have fewer and are never slid.
+    """
+    cond = rule.condition
+    if rule.type in (SigmaCorrelationType.TEMPORAL, SigmaCorrelationType.TEMPORAL_ORDERED):
+        return len(set(refs))
+    if not isinstance(cond, SigmaCorrelationCondition):
+        return 1
+    if cond.op is SigmaCorrelationConditionOperator.GT:
+        return max(1, math.floor(cond.count) + 1)
+    if cond.op in (SigmaCorrelationConditionOperator.GTE, SigmaCorrelationConditionOperator.EQ):
+        return max(1, math.ceil(cond.count))
+    return 1
+
+
+class _Window:
+    """The hits of one group within ``timespan`` of the newest, with the counts a type needs."""
+
+    __slots__ = ("fieldref", "hits", "refs", "span", "values")
+
+    def __init__(self, span: dt.timedelta, fieldref: str, by_ref: bool) -> None:
         self.span = span
         self.fieldref = fieldref
         self.hits: deque[Hit] = deque()
-        self.values: Counter[str] = Counter()
-        self.refs: Counter[str] = Counter()
+        self.values: Counter[str] | None = Counter() if fieldref else None
+        self.refs: Counter[str] | None = Counter() if by_ref else None
 
     def push(self, hit: Hit) -> None:
-        self.hits.append(hit)
+        hits = self.hits
+        hits.append(hit)
+        if self.values is None and self.refs is None:
+            oldest = hit.ts - self.span
+            while hits[0].ts < oldest:
+                hits.popleft()
+            return
         self._count(hit, 1)
-        while hit.ts - self.hits[0].ts > self.span:
-            self._count(self.hits.popleft(), -1)
+        while hit.ts - hits[0].ts > self.span:
+            self._count(hits.popleft(), -1)
 
     def _count(self, hit: Hit, step: int) -> None:
-        self.refs[hit.ref] += step
-        value = hit.fields.get(self.fieldref, "") if self.fieldref else ""
-        if value:
-            self.values[value] += step
-            if not self.values[value]:
-                del self.values[value]
+        if self.refs is not None:
+            self.refs[hit.ref] += step
+        if self.values is not None:
+            value = hit.fields.get(self.fieldref, "")
+            if value:
+                self.values[value] += step
+                if not self.values[value]:
+                    del self.values[value]
+
+
+class _Building:
+    """A correlation alert while hits keep joining it (turned into an :class:`Alert` once)."""
+
+    __slots__ = ("count", "events", "first", "last")
+
+    def __init__(self, window: Sequence[Hit]) -> None:
+        self.events = [e for h in window for e in h.events][:SAMPLE_LIMIT]
+        self.first: dt.datetime | None = window[0].ts
+        self.last: dt.datetime = window[-1].ts
+        self.count = len(window)
+
+    def extend(self, hit: Hit) -> None:
+        for event in hit.events:
+            if len(self.events) < SAMPLE_LIMIT:
+                self.events.append(event)
+            if event.ts is not None and (self.first is None or event.ts < self.first):
+                self.first = event.ts
+        self.count += 1
+        self.last = hit.ts
+
+    def alert(self, rule: SigmaCorrelationRule, group: tuple[tuple[str, str], ...]) -> Alert:
+        return Alert(
+            rule_id=rule_key(rule),
+            title=rule.title,
+            severity=severity_of(rule.level.name if rule.level else "", Severity.HIGH),
+            tags=tuple(str(t) for t in rule.tags),
+            correlation=rule.type.name.lower(),
+            group=tuple(sorted(group)),
+            first_seen=self.first,
+            last_seen=self.last,
+            count=self.count,
+            events=tuple(self.events),
+            description=rule.description or "",
+            references=tuple(rule.references),
+        )
 
 
 def _slide(
@@ -182,42 +263,43 @@ def _slide(
     cond = rule.condition
     assert isinstance(cond, SigmaCorrelationCondition)  # noqa: S101 - checked at construction
     span = dt.timedelta(seconds=rule.timespan.seconds)
-    window = _Window(span, str(cond.fieldref) if isinstance(cond.fieldref, str) else "")
-    alerts: list[Alert] = []
-    current: Alert | None = None
+    kind = rule.type
+    fieldref = str(cond.fieldref) if isinstance(cond.fieldref, str) else ""
+    window = _Window(span, fieldref if kind is SigmaCorrelationType.VALUE_COUNT else "",
+                     kind is SigmaCorrelationType.TEMPORAL)  # fmt: skip
+    holds = _condition(kind, cond, refs, window)
+    built: list[_Building] = []
+    current: _Building | None = None
     for hit in members:
         window.push(hit)
-        if not _holds(rule, cond, refs, window, hit):
+        if not holds(hit):
             continue
-        if (
-            current is not None
-            and current.last_seen is not None
-            and hit.ts - current.last_seen <= span
-        ):
-            current = _extend(current, hit)
+        if current is not None and hit.ts - current.last <= span:
+            current.extend(hit)
             continue
-        if current is not None:
-            alerts.append(current)
-        current = _open(rule, group, list(window.hits))
-    if current is not None:
-        alerts.append(current)
-    return alerts
+        current = _Building(window.hits)
+        built.append(current)
+    return [b.alert(rule, group) for b in built]
 
 
-def _holds(
-    rule: SigmaCorrelationRule,
+def _condition(
+    kind: SigmaCorrelationType,
     cond: SigmaCorrelationCondition,
     refs: list[str],
     window: _Window,
-    hit: Hit,
-) -> bool:
-    if rule.type is SigmaCorrelationType.EVENT_COUNT:
-        return bool(_OPS[cond.op](len(window.hits), cond.count))
-    if rule.type is SigmaCorrelationType.VALUE_COUNT:
-        return bool(_OPS[cond.op](len(window.values), cond.count))
-    if rule.type is SigmaCorrelationType.TEMPORAL:
-        return all(window.refs[r] > 0 for r in refs)
-    return hit.ref == refs[-1] and _in_order(refs, window.hits)
+) -> Callable[[Hit], bool]:
+    """Whether the correlation's condition holds once ``hit`` has entered ``window``."""
+    if kind is SigmaCorrelationType.EVENT_COUNT:
+        op, count = _OPS[cond.op], cond.count
+        return lambda hit: bool(op(len(window.hits), count))
+    if kind is SigmaCorrelationType.VALUE_COUNT:
+        op, count = _OPS[cond.op], cond.count
+        return lambda hit: bool(op(len(window.values or ()), count))
+    if kind is SigmaCorrelationType.TEMPORAL:
+        seen = window.refs
+        assert seen is not None  # noqa: S101 - a temporal window counts its rules
+        return lambda hit: all(seen[r] > 0 for r in refs)
+    return lambda hit: hit.ref == refs[-1] and _in_order(refs, window.hits)
 
 
 def _in_order(refs: list[str], window: Iterable[Hit]) -> bool:
@@ -229,30 +311,3 @@ def _in_order(refs: list[str], window: Iterable[Hit]) -> bool:
             if step == len(refs):
                 return True
     return False
-
-
-def _open(
-    rule: SigmaCorrelationRule, group: tuple[tuple[str, str], ...], window: list[Hit]
-) -> Alert:
-    events = tuple(e for h in window for e in h.events)
-    return Alert(
-        rule_id=rule_key(rule),
-        title=rule.title,
-        severity=severity_of(rule.level.name if rule.level else "", Severity.HIGH),
-        tags=tuple(str(t) for t in rule.tags),
-        correlation=rule.type.name.lower(),
-        group=tuple(sorted(group)),
-        first_seen=window[0].ts,
-        last_seen=window[-1].ts,
-        count=len(window),
-        events=events[:SAMPLE_LIMIT],
-        description=rule.description or "",
-        references=tuple(rule.references),
-    )
-
-
-def _extend(alert: Alert, hit: Hit) -> Alert:
-    extended = alert
-    for event in hit.events:
-        extended = extended.absorb(event)
-    return replace(extended, count=alert.count + 1, last_seen=hit.ts)

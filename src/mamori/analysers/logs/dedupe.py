@@ -118,29 +118,63 @@ def _new(rule: CompiledRule, event: LogEvent, group: tuple[tuple[str, str], ...]
     )
 
 
+class _Open:
+    """An alert while matches keep joining it (turned into an :class:`Alert` once)."""
+
+    __slots__ = ("count", "events", "first", "group", "last", "rule")
+
+    def __init__(self, rule: CompiledRule, event: LogEvent, group: tuple[tuple[str, str], ...]):
+        self.rule = rule
+        self.group = group
+        self.first = self.last = event.ts
+        self.count = 1
+        self.events = [event]
+
+    def absorb(self, event: LogEvent) -> None:
+        self.count += 1
+        if len(self.events) < SAMPLE_LIMIT:
+            self.events.append(event)
+        ts = event.ts
+        if ts is not None:
+            if self.first is None or ts < self.first:
+                self.first = ts
+            if self.last is None or ts > self.last:
+                self.last = ts
+
+    def alert(self) -> Alert:
+        rule = self.rule
+        return replace(
+            _new(rule, self.events[0], self.group),
+            first_seen=self.first,
+            last_seen=self.last,
+            count=self.count,
+            events=tuple(self.events),
+        )
+
+
 def dedupe(matches: Iterable[Match], window: dt.timedelta = DEFAULT_WINDOW) -> list[Alert]:
     """One alert per rule, group key and window, from matches in any order."""
     ordered = sorted(matches, key=lambda m: (m.event.ts is None, m.event.ts or dt.datetime.min))
-    open_alerts: dict[tuple[str, tuple[tuple[str, str], ...]], Alert] = {}
-    done: list[Alert] = []
+    open_alerts: dict[tuple[str, tuple[tuple[str, str], ...]], _Open] = {}
+    done: list[_Open] = []
+    groups: dict[int, tuple[tuple[str, str], ...]] = {}  # by id(event): matches share events
     for match in ordered:
-        group = entities(match.event.fields)
+        event = match.event
+        group = groups.get(id(event))
+        if group is None:
+            group = groups[id(event)] = entities(event.fields)
         key = (match.rule.rule_id, group)
         current = open_alerts.get(key)
-        if current is not None and _within(current, match.event, window):
-            open_alerts[key] = current.absorb(match.event)
+        if current is not None and (
+            event.ts is None or current.last is None or event.ts - current.last <= window
+        ):
+            current.absorb(event)
             continue
         if current is not None:
             done.append(current)
-        open_alerts[key] = _new(match.rule, match.event, group)
+        open_alerts[key] = _Open(match.rule, event, group)
     done.extend(open_alerts.values())
-    return sorted(done, key=_order)
-
-
-def _within(alert: Alert, event: LogEvent, window: dt.timedelta) -> bool:
-    if event.ts is None or alert.last_seen is None:
-        return True
-    return event.ts - alert.last_seen <= window
+    return sorted((o.alert() for o in done), key=_order)
 
 
 def _order(alert: Alert) -> tuple[bool, dt.datetime, str]:

@@ -140,27 +140,67 @@ def open_binary(path: str) -> BinaryIO:
     return fh
 
 
-def iter_lines(path: str) -> Iterator[tuple[int, str, str]]:
+_BLOCK = 1 << 20
+_TOO_LONG = f"line longer than {MAX_LINE} bytes"
+
+
+def iter_lines(
+    path: str, start: int = 0, end: int | None = None, first: int = 1, block: int = _BLOCK
+) -> Iterator[tuple[int, str, str]]:
     """``(position, text, problem)`` for each line; ``problem`` is empty for a good line.
 
-    Undecodable bytes are kept as ``\\xNN`` escapes so hostile input stays visible as evidence.
-    Over-long lines and a truncated compressed tail come back as problems, never as errors.
+    Reads the bytes ``[start, end)`` (the whole file by default; ``start`` must be the first
+    byte of a line, and only uncompressed files can start elsewhere than 0) in blocks, the
+    first line being number ``first``. Undecodable bytes are kept as ``\\xNN`` escapes so
+    hostile input stays visible as evidence. Lines of ``MAX_LINE`` bytes or more and a
+    truncated compressed tail come back as problems, never as errors; memory stays bounded by
+    the ``block`` size whatever the line lengths.
     """
+    position = first - 1
     with open_binary(path) as fh:
-        readline = fh.readline
-        position = 0
+        if start:
+            fh.seek(start)
+        left = None if end is None else end - start
+        carry = b""
+        skipping = False  # inside a line already known to be too long
         try:
-            while raw := readline(MAX_LINE):
-                position += 1
-                if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
-                    while (rest := readline(MAX_LINE)) and not rest.endswith(b"\n"):
-                        pass
-                    yield position, "", f"line longer than {MAX_LINE} bytes"
-                    continue
-                yield position, raw.decode("utf-8", "backslashreplace").rstrip("\r\n"), ""
+            while left is None or left > 0:
+                data = fh.read1(block if left is None else min(block, left))  # type: ignore[attr-defined]
+                if not data:
+                    break
+                if left is not None:
+                    left -= len(data)
+                lines = data.split(b"\n")
+                tail = lines.pop()
+                if lines:
+                    if skipping:
+                        position += 1
+                        yield position, "", _TOO_LONG
+                        skipping = False
+                        lines[0] = b""
+                        skip_first = True
+                    else:
+                        lines[0] = carry + lines[0]
+                        skip_first = False
+                    for raw in lines[1:] if skip_first else lines:
+                        position += 1
+                        if len(raw) >= MAX_LINE:
+                            yield position, "", _TOO_LONG
+                        else:
+                            yield position, raw.decode("utf-8", "backslashreplace").rstrip("\r"), ""
+                    carry = tail
+                elif not skipping:
+                    carry += tail
+                if len(carry) >= MAX_LINE:
+                    skipping, carry = True, b""
         except (OSError, EOFError) as e:
             _log.warning("%s: read stopped after line %d: %s", path, position, e)
             yield position + 1, "", f"unreadable from here on ({e})"
+            return
+        if skipping:
+            yield position + 1, "", _TOO_LONG
+        elif carry:
+            yield position + 1, carry.decode("utf-8", "backslashreplace").rstrip("\r"), ""
 
 
 def json_object(line: str) -> dict[str, Any] | None:

@@ -21,13 +21,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import ClassVar
 
 from mamori.analysers.logs.events import LogEvent, LogSource
 from mamori.analysers.logs.ingest import authlog
 from mamori.analysers.logs.ingest.interface import LineFormat, LineParser, SourceInfo
 
-__all__ = ["SyslogFormat", "linux_logsource", "parse_iso", "service_for"]
+__all__ = [
+    "SyslogFormat",
+    "YearState",
+    "YearSummary",
+    "first_year",
+    "linux_logsource",
+    "parse_iso",
+    "service_for",
+    "year_at",
+]
 
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 _TAG = r"(?:(?P<prog>[^\s\[:]{1,64})(?:\[(?P<pid>\d+)\])?: ?)?(?P<msg>.*)"
@@ -86,25 +97,60 @@ def parse_iso(text: str) -> dt.datetime | None:
     return stamp if stamp.tzinfo is not None else stamp.replace(tzinfo=dt.UTC)
 
 
+YearState = tuple[int, int]
+"""Where year inference stands: (year, month of the last stamp); year 0 before any stamp."""
+
+
+@dataclass(frozen=True, slots=True)
+class YearSummary:
+    """What a unit of a file (read from a given :data:`YearState`) did to year inference."""
+
+    first: tuple[int, int] | None
+    """(month, day) of its first year-less stamp, or None when it had none."""
+    first_year: int
+    """The year it gave that stamp."""
+    end: YearState
+    """The state after its last line."""
+
+
 class _YearTracker:
     """Infers the year of successive year-less stamps (see module docstring)."""
 
-    __slots__ = ("_anchor", "_last_month", "_year")
+    __slots__ = ("_anchor", "_last_month", "_year", "first", "first_year")
 
-    def __init__(self, anchor: dt.datetime) -> None:
+    def __init__(self, anchor: dt.datetime, state: YearState = (0, 0)) -> None:
         self._anchor = anchor
-        self._year = 0
-        self._last_month = 0
+        self._year, self._last_month = state
+        self.first: tuple[int, int] | None = None
+        self.first_year = 0
 
     def stamp(self, month: int, day: int, h: int, m: int, s: int) -> dt.datetime:
         if not self._year:
-            year = self._anchor.year
-            first = dt.datetime(year, month, 1, tzinfo=dt.UTC) + dt.timedelta(days=day - 1)
-            self._year = year - 1 if first > self._anchor + _FUTURE_SLACK else year
+            self._year = first_year(self._anchor, month, day)
         elif self._last_month - month >= _ROLLOVER_MONTHS:
             self._year += 1
         self._last_month = month
+        if self.first is None:
+            self.first, self.first_year = (month, day), self._year
         return dt.datetime(self._year, month, day, h, m, s, tzinfo=dt.UTC)
+
+    def summary(self) -> YearSummary:
+        return YearSummary(self.first, self.first_year, (self._year, self._last_month))
+
+
+def first_year(anchor: dt.datetime, month: int, day: int) -> int:
+    """The year of a file's first year-less stamp: the anchor's, unless that is the future."""
+    year = anchor.year
+    first = dt.datetime(year, month, 1, tzinfo=dt.UTC) + dt.timedelta(days=day - 1)
+    return year - 1 if first > anchor + _FUTURE_SLACK else year
+
+
+def year_at(anchor: dt.datetime, state: YearState, month: int, day: int) -> int:
+    """The year a stamp of ``month``/``day`` gets when year inference is at ``state``."""
+    year, last_month = state
+    if not year:
+        return first_year(anchor, month, day)
+    return year + 1 if last_month - month >= _ROLLOVER_MONTHS else year
 
 
 class _StampCache:
@@ -112,8 +158,8 @@ class _StampCache:
 
     __slots__ = ("_iso", "_last", "_last_ts", "_years")
 
-    def __init__(self, anchor: dt.datetime) -> None:
-        self._years = _YearTracker(anchor)
+    def __init__(self, anchor: dt.datetime, state: YearState = (0, 0)) -> None:
+        self._years = _YearTracker(anchor, state)
         self._last = ""
         self._last_ts: dt.datetime | None = None
         self._iso: dict[str, dt.datetime | None] = {}
@@ -131,6 +177,10 @@ class _StampCache:
             ts = None
         self._last, self._last_ts = stamp, ts
         return ts
+
+    def summary(self) -> YearSummary:
+        """See :meth:`_YearTracker.summary`."""
+        return self._years.summary()
 
     def iso(self, stamp: str) -> dt.datetime | None:
         """An RFC 3339 stamp (``-`` for none)."""
@@ -181,8 +231,15 @@ class SyslogFormat(LineFormat):
         return bool(_BSD.match(line) or _RFC3339.match(line) or _RFC5424.match(line))
 
     def line_parser(self, source: SourceInfo) -> LineParser:
+        return self.unit_parser(source)[0]
+
+    def unit_parser(
+        self, source: SourceInfo, state: YearState = (0, 0)
+    ) -> tuple[LineParser, Callable[[], YearSummary]]:
+        """A parser for lines of ``source`` read from year-inference ``state``, and a function
+        that tells afterwards what the lines did to year inference (see :mod:`..shards`)."""
         display = source.display
-        stamps = _StampCache(source.mtime)
+        stamps = _StampCache(source.mtime, state)
         sources = _SourceCache(source.name in _AUTH_FILES)
         bsd, rfc3339, rfc5424 = _BSD.match, _RFC3339.match, _RFC5424.match
         extract = authlog.extract
@@ -221,4 +278,4 @@ class SyslogFormat(LineFormat):
             extract(program, message, fields)
             return LogEvent(display, position, ts, sources.get(program), fields, line)
 
-        return parse
+        return parse, stamps.summary
