@@ -46,10 +46,10 @@ def run_child(cmd: list[str], cwd: str | None = None) -> tuple[float, int, str]:
     return seconds, usage.ru_maxrss // 1024, text
 
 
-def mamori_evtx() -> None:
+def mamori_evtx(workers: int) -> None:
     """Child mode: detect over the EVTX corpus, print JSON figures."""
-    from mamori.analysers.logs.dedupe import dedupe  # noqa: PLC0415
-    from mamori.analysers.logs.ingest.detect import open_events  # noqa: PLC0415
+    from mamori.analysers.logs.dedupe import ENTITY_FIELDS, dedupe  # noqa: PLC0415
+    from mamori.analysers.logs.shards import match_files  # noqa: PLC0415
     from mamori.analysers.logs.sigma_engine import SigmaEngine  # noqa: PLC0415
     from mamori.analysers.logs.sigma_load import load_rules  # noqa: PLC0415
 
@@ -57,24 +57,17 @@ def mamori_evtx() -> None:
     loaded = load_rules([WINDOWS_RULES])
     engine = SigmaEngine(loaded.rules, loaded.sources)
     loaded_at = time.perf_counter()
-    events = 0
-
-    def stream():  # type: ignore[no-untyped-def]
-        nonlocal events
-        for path in sorted(EVTX.rglob("*.evtx")):
-            try:
-                for event in open_events(str(path)):
-                    events += 1
-                    yield event
-            except Exception as e:  # noqa: BLE001 - a bad sample must not stop the bench
-                print(f"skip {path.name}: {e}", file=sys.stderr)
-
-    matches = list(engine.match(stream()))
+    files = [(str(p), p.name) for p in sorted(EVTX.rglob("*.evtx"))]
+    matches, reports = match_files(engine, files, frozenset(ENTITY_FIELDS), workers)
     detected_at = time.perf_counter()
+    for report in reports:
+        if report.error:
+            print(f"skip {report.display}: {report.error}", file=sys.stderr)
     alerts = dedupe(matches)
     print(json.dumps({
         "rules": len(engine.rules), "failed": len(loaded.failures) + len(engine.failures),
-        "events": events, "matches": len(matches), "alerts": len(alerts),
+        "events": sum(r.stats.events for r in reports if r.stats),
+        "matches": len(matches), "alerts": len(alerts),
         "fired": len({m.rule.rule_id for m in matches}),
         "load_s": loaded_at - start, "detect_s": detected_at - loaded_at,
     }))  # fmt: skip
@@ -138,7 +131,7 @@ def main() -> None:
     ap.add_argument("--child", choices=("evtx", "lines"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child == "evtx":
-        return mamori_evtx()
+        return mamori_evtx(args.workers)
     if args.child == "lines":
         return mamori_lines(args.lines, args.workers)
     me = [sys.executable, __file__]

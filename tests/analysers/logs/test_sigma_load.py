@@ -5,7 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from mamori.analysers.logs.sigma_engine import SigmaEngine
-from mamori.analysers.logs.sigma_load import BUILTIN_RULES, load_rules, load_text, variants
+from mamori.analysers.logs.sigma_load import (
+    BUILTIN_RULES,
+    load_rules,
+    load_text,
+    mapped_rule,
+    renames,
+    variants,
+)
 from shared_data import SHARED_DATA
 
 SIGMAHQ = SHARED_DATA / "sigma"
@@ -70,8 +77,17 @@ detection:
     (rule,) = load_text(text).rules
     found = list(variants(rule))
     assert len(found) == 2
-    plain, mapped = found
-    assert ("sysmon", "1") in plain[1].channel_events
-    assert mapped[1].channel_events == frozenset({("security", "4688")})
-    fields = {item.field for item in mapped[0].detection.detections["sel"].detection_items}
+    (plain, none), (mapped, pipeline) = found
+    assert ("sysmon", "1") in plain.channel_events and none is None
+    assert mapped.channel_events == frozenset({("security", "4688")})
+    assert pipeline is not None
+    copied = mapped_rule(rule, pipeline)
+    fields = {item.field for item in copied.detection.detections["sel"].detection_items}
     assert fields == {"NewProcessName"}
+    # The engine compiles the same mapping as a rename of the rule's own condition.
+    assert renames(pipeline) == {
+        "Image": "NewProcessName",
+        "ParentImage": "ParentProcessName",
+        "User": "SubjectUserName",
+        "LogonId": "SubjectLogonId",
+    }

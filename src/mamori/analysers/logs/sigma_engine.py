@@ -32,11 +32,18 @@ from mamori.analysers.logs._sigma_compile import (
     UnsupportedRule,
     compile_condition,
     gate,
+    renamed,
     required_event_ids,
 )
 from mamori.analysers.logs._sigma_index import Plan
 from mamori.analysers.logs.events import LogEvent
-from mamori.analysers.logs.sigma_load import RuleFailure, Scope, variants
+from mamori.analysers.logs.sigma_load import (
+    RuleFailure,
+    Scope,
+    mapped_rule,
+    renames,
+    variants,
+)
 from mamori.model import Severity
 
 __all__ = ["CompiledRule", "Match", "SigmaEngine", "rule_key", "severity_of", "techniques"]
@@ -140,7 +147,17 @@ class SigmaEngine:
 
     def _add(self, rule: SigmaRule, source: str) -> None:
         try:
-            compiled = [_compile(variant, scope) for variant, scope in variants(rule)]
+            compiled = []
+            tree: object = None
+            for scope, pipeline in variants(rule):
+                names = {} if pipeline is None else renames(pipeline)
+                if names is None:  # a mapping that is more than renaming fields
+                    assert pipeline is not None  # noqa: S101 - names is {} without one
+                    compiled.append(_compile(mapped_rule(rule, pipeline), scope))
+                    continue
+                if tree is None:
+                    tree = _condition(rule)
+                compiled.append(_compile(rule, scope, renamed(tree, names) if names else tree))
         except (UnsupportedRule, SigmaError, ValueError, TypeError, RecursionError) as e:
             self.failures.append(RuleFailure(source, rule.title, str(e).splitlines()[0]))
             return
@@ -183,11 +200,17 @@ class SigmaEngine:
         return found
 
 
-def _compile(rule: SigmaRule, scope: Scope) -> CompiledRule:
+def _condition(rule: SigmaRule) -> object:
     trees = [cond.parsed for cond in rule.detection.parsed_condition]
     if len(trees) != 1 or trees[0] is None:
         raise UnsupportedRule(f"rule has {len(trees)} conditions; exactly one is supported")
-    tree = trees[0]
+    return trees[0]
+
+
+def _compile(rule: SigmaRule, scope: Scope, tree: object = None) -> CompiledRule:
+    """``rule`` compiled for ``scope``; ``tree`` is its condition (parsed from it if None)."""
+    if tree is None:
+        tree = _condition(rule)
     return CompiledRule(
         rule_id=rule_key(rule),
         name=rule.name or "",

@@ -9,8 +9,8 @@ reason.
 
 Mapping is a pySigma processing pipeline per event family. Windows ``category`` log sources
 (``process_creation``…) are resolved to the channel and EventID that carry them (Sysmon, or
-the Security audit log with its own field names); :func:`variants` yields each rule once per
-event family it applies to, with that family's field mapping applied to a copy of the rule.
+the Security audit log with its own field names); :func:`variants` names each event family a
+rule applies to with that family's field mapping (a pySigma pipeline).
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ __all__ = [
     "Scope",
     "load_rules",
     "load_text",
+    "mapped_rule",
+    "renames",
     "variants",
 ]
 
@@ -262,22 +264,55 @@ def _reason(error: Exception) -> str:
     return text[0] if text else type(error).__name__
 
 
-def variants(rule: SigmaRule) -> Iterator[tuple[SigmaRule, Scope]]:
-    """``rule`` once per event family it applies to, with that family's field mapping.
-
-    Raises :class:`sigma.exceptions.SigmaError` when a mapping cannot be applied.
-    """
+def variants(rule: SigmaRule) -> Iterator[tuple[Scope, ProcessingPipeline | None]]:
+    """The event families ``rule`` applies to, each with the field mapping to apply for it
+    (None: the rule's own field names)."""
     ls = rule.logsource
     product, service, category = (ls.product or ""), (ls.service or ""), (ls.category or "")
     pairs = CATEGORY_EVENTS.get(category, ()) if product in ("windows", "") else ()
     used = _fields(rule.detection.detections.values()) if pairs else set()
     mapped = [p for p in pairs if p in _FIELD_PIPELINES and used & _MAPPED_FIELDS[p]]
-    yield rule, Scope(product, service, category, frozenset(pairs) - frozenset(mapped))
-    for pair in mapped:
-        copied = copy.deepcopy(rule)  # a rule that does not use a renamed field needs no copy
-        _FIELD_PIPELINES[pair].apply(copied)
+    yield Scope(product, service, category, frozenset(pairs) - frozenset(mapped)), None
+    for pair in mapped:  # a rule that does not use a renamed field needs no mapping
         family = Scope(product or "windows", service, f"{category}@{pair[0]}", frozenset({pair}))
-        yield copied, family
+        yield family, _FIELD_PIPELINES[pair]
+
+
+def mapped_rule(rule: SigmaRule, pipeline: ProcessingPipeline) -> SigmaRule:
+    """A copy of ``rule`` with ``pipeline`` applied (the general way to map a rule).
+
+    Raises :class:`sigma.exceptions.SigmaError` when the mapping cannot be applied.
+    """
+    copied = copy.deepcopy(rule)
+    pipeline.apply(copied)
+    return copied
+
+
+def renames(pipeline: ProcessingPipeline) -> dict[str, str] | None:
+    """The field renames ``pipeline`` amounts to, when it is nothing but one-to-one field
+    mappings applied unconditionally; None otherwise (then use :func:`mapped_rule`).
+
+    The engine then compiles the rule's own condition with the fields renamed, instead of
+    deep-copying each rule (which took a third of the time to load SigmaHQ's Windows rules).
+    """
+    found: dict[str, str] = {}
+    for item in pipeline.items:
+        t = item.transformation
+        conditional = (
+            item.rule_conditions
+            or item.rule_condition_expression
+            or item.detection_item_conditions
+            or item.detection_item_condition_expression
+            or item.field_name_conditions
+            or item.field_name_condition_expression
+        )
+        if type(t) is not FieldMappingTransformation or conditional:
+            return None
+        for name, target in t.mapping.items():
+            if not isinstance(target, str):
+                return None
+            found[name] = target
+    return found
 
 
 def _fields(items: Iterable[object]) -> set[str]:
