@@ -365,7 +365,7 @@ def renamed(node: object, names: Mapping[str, str]) -> object:
         args = [renamed(a, names) for a in node.args]
         if all(a is b for a, b in zip(args, node.args, strict=True)):
             return node
-        return type(node)(args)
+        return type(node)(args)  # type: ignore[arg-type]
     return node
 
 

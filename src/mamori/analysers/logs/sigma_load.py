@@ -309,7 +309,7 @@ def renames(pipeline: ProcessingPipeline) -> dict[str, str] | None:
         if type(t) is not FieldMappingTransformation or conditional:
             return None
         for name, target in t.mapping.items():
-            if not isinstance(target, str):
+            if not isinstance(target, str) or name is None:
                 return None
             found[name] = target
     return found
