@@ -153,6 +153,13 @@ def _evaluate(rule: SigmaCorrelationRule, hits: Mapping[str, list[Hit]]) -> list
     groups: dict[tuple[tuple[str, str], ...], list[Hit]] = defaultdict(list)
     for ref in dict.fromkeys(refs):
         pairs = spec[ref]
+        if len(pairs) == 1:  # the usual case: one group-by field, keyed by its value alone
+            (name, actual), by_value = pairs[0], defaultdict(list)
+            for hit in hits.get(ref, ()):
+                by_value[hit.fields.get(actual, "")].append(hit)
+            for value, members in by_value.items():
+                groups[((name, value),)].extend(members)
+            continue
         for hit in hits.get(ref, ()):
             fields = hit.fields
             groups[tuple([(name, fields.get(actual, "")) for name, actual in pairs])].append(hit)

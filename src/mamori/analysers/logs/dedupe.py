@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from mamori.analysers.logs.events import LogEvent
 from mamori.analysers.logs.sigma_engine import CompiledRule, Match, techniques
@@ -80,15 +80,6 @@ class Alert:
         """ATT&CK technique ids from the rule's tags."""
         return techniques(self.tags)
 
-    def absorb(self, event: LogEvent) -> Alert:
-        """This alert with one more contributing event."""
-        events = self.events if len(self.events) >= SAMPLE_LIMIT else (*self.events, event)
-        first, last = self.first_seen, self.last_seen
-        if event.ts is not None:
-            first = event.ts if first is None else min(first, event.ts)
-            last = event.ts if last is None else max(last, event.ts)
-        return replace(self, events=events, count=self.count + 1, first_seen=first, last_seen=last)
-
 
 def entities(fields: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """The (field, value) pairs of ``fields`` that name an entity, sorted."""
@@ -98,23 +89,6 @@ def entities(fields: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
             for name in ENTITY_FIELDS
             if (value := fields.get(name, "")).lower() not in _NOT_ENTITIES
         )
-    )
-
-
-def _new(rule: CompiledRule, event: LogEvent, group: tuple[tuple[str, str], ...]) -> Alert:
-    return Alert(
-        rule_id=rule.rule_id,
-        title=rule.title,
-        severity=rule.severity,
-        tags=rule.tags,
-        correlation="",
-        group=group,
-        first_seen=event.ts,
-        last_seen=event.ts,
-        count=1,
-        events=(event,),
-        description=rule.description,
-        references=rule.references,
     )
 
 
@@ -143,12 +117,19 @@ class _Open:
 
     def alert(self) -> Alert:
         rule = self.rule
-        return replace(
-            _new(rule, self.events[0], self.group),
+        return Alert(
+            rule_id=rule.rule_id,
+            title=rule.title,
+            severity=rule.severity,
+            tags=rule.tags,
+            correlation="",
+            group=self.group,
             first_seen=self.first,
             last_seen=self.last,
             count=self.count,
             events=tuple(self.events),
+            description=rule.description,
+            references=rule.references,
         )
 
 
