@@ -123,8 +123,7 @@ class LogAnalyser(Analyser):
         )
         for failure in pack.failures:
             yield Skipped(f"{failure.source}: {failure.title}".strip(": "), failure.reason, self.id)
-        workers = int(self.settings.option("log_workers", 0) or 0)
-        alerts, reports = pack.detect_files([(t.locator, t.name) for t in targets], workers)
+        alerts, reports = pack.detect_files([(t.locator, t.name) for t in targets])
         for report in reports:
             if report.error:
                 yield Skipped(report.display, report.error, self.id)
