@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -68,7 +69,8 @@ def _validate(patch: Patch, auditor: ConfigAuditor, steps: list[str]) -> bool:
         steps.append(f"validator: FAILED, `{validator.program}` is not installed "
                      f"(install the {validator.package} package)")  # fmt: skip
         return False
-    with tempfile.TemporaryDirectory(prefix="mamori-verify-") as tmp:
+    tmp = tempfile.mkdtemp(prefix="mamori-verify-")
+    try:
         target = _mirror(Path(patch.path), Path(tmp))
         target.write_text(patch.new_content, encoding="utf-8")
         values = {"file": str(target), "dir": str(target.parent),
@@ -80,6 +82,8 @@ def _validate(patch: Patch, auditor: ConfigAuditor, steps: list[str]) -> bool:
         except subprocess.TimeoutExpired:
             steps.append(f"validator: FAILED, {validator.program} timed out")
             return False
+    finally:
+        _remove(tmp)
     output = (done.stdout + done.stderr).strip().replace(tmp, "<sandbox>")
     shown = f"{validator.program} {' '.join(validator.args)}"
     if done.returncode != 0:
@@ -87,6 +91,22 @@ def _validate(patch: Patch, auditor: ConfigAuditor, steps: list[str]) -> bool:
         return False
     steps.append(f"validator: ok, `{shown}` accepted the patched file")
     return True
+
+
+def _remove(folder: str) -> None:
+    """Delete the sandbox. A validator that daemonises (``redis-server --daemonize yes``)
+    returns before its child has written its last log line, so a first attempt can meet a file
+    that appeared mid-way; retry for up to a second before leaving the rest behind."""
+    for _ in range(20):
+        try:
+            shutil.rmtree(folder)
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.05)
+    shutil.rmtree(folder, ignore_errors=True)
+    log.warning("could not remove validator sandbox %s completely", folder)
 
 
 def _fill(arg: str, values: dict[str, str]) -> str:
