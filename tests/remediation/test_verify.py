@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
 from pathlib import Path
 
 import pytest
 
-from mamori.remediation import verify as verify_module
+verify_module = importlib.import_module("mamori.remediation.verify")  # the package exports verify()
 
 
 def test_sandbox_removal_retries_while_a_daemonised_validator_still_writes(
