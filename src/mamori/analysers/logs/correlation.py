@@ -54,7 +54,11 @@ _OPS: dict[SigmaCorrelationConditionOperator, Callable[[float, float], bool]] = 
 
 
 class Hit(NamedTuple):
-    """One input to a correlation: a rule match, or an alert of a lower correlation."""
+    """One input to a correlation: a rule match, or an alert of a lower correlation.
+
+    A named tuple rather than a frozen dataclass: one is made per matching event, and building
+    a tuple costs a fraction of a frozen dataclass's ``__init__``.
+    """
 
     ref: str
     """Key (id or slug) of the rule it came from."""

@@ -22,11 +22,13 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
+import gzip
 import logging
 import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import BinaryIO
 
 from mamori.analysers.logs.events import LogEvent, LogSource, ParseStats
 from mamori.analysers.logs.ingest.detect import sniff
@@ -178,30 +180,25 @@ def _split(number: int, path: str, display: str, fmt: LogFormat, chunk: int) -> 
 
 def _compressed(path: str) -> bool:
     with open_binary(path) as fh:
-        return fh.__class__.__name__ == "GzipFile"
+        return isinstance(fh, gzip.GzipFile)
 
 
-def _line_start_after(fh: object, offset: int, size: int) -> int:
+def _line_start_after(fh: BinaryIO, offset: int, size: int) -> int:
     """The first line start at or after ``offset`` (``size`` if there is none)."""
     if offset >= size:
         return size
-    fh.seek(offset - 1)  # type: ignore[attr-defined]
-    while True:
-        piece: bytes = fh.read(1 << 16)  # type: ignore[attr-defined]
-        if not piece:
-            return size
+    fh.seek(offset - 1)
+    while piece := fh.read(1 << 16):
         at = piece.find(b"\n")
         if at >= 0:
-            return fh.tell() - len(piece) + at + 1  # type: ignore[attr-defined,no-any-return]
+            return fh.tell() - len(piece) + at + 1
+    return size
 
 
-def _count_newlines(fh: object, start: int, end: int) -> int:
-    fh.seek(start)  # type: ignore[attr-defined]
+def _count_newlines(fh: BinaryIO, start: int, end: int) -> int:
+    fh.seek(start)
     left, count = end - start, 0
-    while left > 0:
-        piece: bytes = fh.read(min(left, 1 << 22))  # type: ignore[attr-defined]
-        if not piece:
-            break
+    while left > 0 and (piece := fh.read(min(left, 1 << 22))):
         count += piece.count(b"\n")
         left -= len(piece)
     return count
