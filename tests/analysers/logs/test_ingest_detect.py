@@ -116,7 +116,15 @@ def test_stream_stats_are_final_after_iteration(tmp_path: Path) -> None:
 
 
 def test_every_format_is_registered_once() -> None:
-    assert set(FORMATS) == {"syslog", "journald", "webaccess", "webaccess-json", "jsonl", "evtx"}
+    assert set(FORMATS) == {
+        "syslog",
+        "auditd",
+        "journald",
+        "webaccess",
+        "webaccess-json",
+        "jsonl",
+        "evtx",
+    }
 
 
 def _throughput(path: Path, lines: list[str], count: int) -> float:

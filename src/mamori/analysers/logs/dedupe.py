@@ -36,10 +36,12 @@ ENTITY_FIELDS: Mapping[str, str] = {
     "SubjectUserName": "user",
     "cs-username": "user",
     "new_user": "user",
+    "acct": "user",
+    "addr": "ip",
 }
 """Event fields that name an entity, and the entity kind each names."""
 
-_NOT_ENTITIES = frozenset({"", "-", "n/a", "unknown", "null", "(null)", "::1", "127.0.0.1"})
+_NOT_ENTITIES = frozenset({"", "-", "?", "n/a", "unknown", "null", "(null)", "::1", "127.0.0.1"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import PurePath
 
 from mamori.analysers.logs.events import LogEvent, ParseStats
+from mamori.analysers.logs.ingest.auditd import AuditdFormat
 from mamori.analysers.logs.ingest.evtx import EVTX_MAGIC, EvtxFormat
 from mamori.analysers.logs.ingest.interface import (
     Bad,
@@ -38,6 +39,7 @@ FORMATS: dict[str, LogFormat] = {
     f.name: f
     for f in (
         JournaldFormat(),
+        AuditdFormat(),
         JsonAccessFormat(),
         WebAccessFormat(),
         SyslogFormat(),
@@ -55,6 +57,7 @@ _NAME_HINTS = (
     (".jsonl", "jsonl"),
     (".json", "jsonl"),
     ("journal", "journald"),
+    ("audit", "auditd"),
 )
 _CONTROL = frozenset(range(32)) - {9, 10, 12, 13, 27}
 
@@ -126,7 +129,8 @@ def sniff(path: str) -> LogFormat:
     chosen = sniff_text(_sample_lines(sample), name)
     if chosen is None:
         raise LogFormatError(
-            f"{path}: no known log format (syslog, journald JSON, web access, EVTX, JSON lines)",
+            f"{path}: no known log format (syslog, auditd, journald JSON, web access, EVTX, "
+            "JSON lines)",
             hint="check the file is a log; other formats can be converted to JSON lines",
         )
     _log.debug("%s: sniffed as %s", path, chosen.name)
