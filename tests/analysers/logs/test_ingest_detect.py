@@ -122,6 +122,7 @@ def test_every_format_is_registered_once() -> None:
         "journald",
         "webaccess",
         "webaccess-json",
+        "windows-json",
         "jsonl",
         "evtx",
     }

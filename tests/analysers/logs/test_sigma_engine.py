@@ -196,3 +196,19 @@ def test_index_never_hides_a_match_on_linux_and_web_logs() -> None:
     assert len(events) > 200
     assert fast == slow
     assert len({rule for rule, _, _ in fast}) >= 10
+
+
+def test_security_4688_matches_a_process_rule_once_not_once_per_variant() -> None:
+    """Security 4688 carries process_creation; the rule's field-mapped variant covers it, and
+    the plain variant must not match the same event again (an alert would count it twice)."""
+    built = engine(
+        "  sel: {Image|endswith: '\\\\whoami.exe'}\n  condition: sel",
+        "{product: windows, category: process_creation}",
+    )
+    security = LogSource("windows", "security", "process_creation")
+    hit = event(security, EventID="4688", Channel="Security",
+                NewProcessName="C:\\Windows\\System32\\whoami.exe",
+                Image="C:\\Windows\\System32\\whoami.exe")  # fmt: skip
+    sysmon = event(SYSMON, EventID="1", Image="C:\\Windows\\System32\\whoami.exe")
+    assert [m.rule.scope.category for m in built.match([hit])] == ["process_creation@security"]
+    assert [m.rule.scope.category for m in built.match([sysmon])] == ["process_creation"]

@@ -260,6 +260,8 @@ def _applies(rule: CompiledRule, key: _Key) -> bool:
     services = _services(key)
     if scope.service and scope.service not in services:
         return False
+    if any((s, event_id) in scope.excluded for s in services):
+        return False  # the mapped variant of the rule covers these events
     if not scope.category:
         return True
     if scope.category == category:

@@ -131,6 +131,8 @@ class Scope:
     """Required category when the event names one itself, empty for any."""
     channel_events: frozenset[tuple[str, str]] = frozenset()
     """(service, EventID) pairs that also carry the category; empty when not resolved."""
+    excluded: frozenset[tuple[str, str]] = frozenset()
+    """(service, EventID) pairs another variant of the rule covers with its field mapping."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,7 +274,10 @@ def variants(rule: SigmaRule) -> Iterator[tuple[Scope, ProcessingPipeline | None
     pairs = CATEGORY_EVENTS.get(category, ()) if product in ("windows", "") else ()
     used = _fields(rule.detection.detections.values()) if pairs else set()
     mapped = [p for p in pairs if p in _FIELD_PIPELINES and used & _MAPPED_FIELDS[p]]
-    yield Scope(product, service, category, frozenset(pairs) - frozenset(mapped)), None
+    plain = Scope(
+        product, service, category, frozenset(pairs) - frozenset(mapped), frozenset(mapped)
+    )
+    yield plain, None
     for pair in mapped:  # a rule that does not use a renamed field needs no mapping
         family = Scope(product or "windows", service, f"{category}@{pair[0]}", frozenset({pair}))
         yield family, _FIELD_PIPELINES[pair]

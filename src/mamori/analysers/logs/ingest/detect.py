@@ -30,6 +30,7 @@ from mamori.analysers.logs.ingest.journald import JournaldFormat
 from mamori.analysers.logs.ingest.jsonl import JsonLinesFormat
 from mamori.analysers.logs.ingest.syslog import SyslogFormat
 from mamori.analysers.logs.ingest.webaccess import JsonAccessFormat, WebAccessFormat
+from mamori.analysers.logs.ingest.winjson import WindowsJsonFormat
 
 __all__ = ["FORMATS", "EventStream", "open_events", "read_events", "sniff", "sniff_text"]
 
@@ -40,6 +41,7 @@ FORMATS: dict[str, LogFormat] = {
     for f in (
         JournaldFormat(),
         AuditdFormat(),
+        WindowsJsonFormat(),
         JsonAccessFormat(),
         WebAccessFormat(),
         SyslogFormat(),
@@ -130,7 +132,7 @@ def sniff(path: str) -> LogFormat:
     if chosen is None:
         raise LogFormatError(
             f"{path}: no known log format (syslog, auditd, journald JSON, web access, EVTX, "
-            "JSON lines)",
+            "Windows JSON, JSON lines)",
             hint="check the file is a log; other formats can be converted to JSON lines",
         )
     _log.debug("%s: sniffed as %s", path, chosen.name)

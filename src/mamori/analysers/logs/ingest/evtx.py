@@ -29,7 +29,14 @@ import evtx
 from mamori.analysers.logs.events import LogEvent, LogSource
 from mamori.analysers.logs.ingest.interface import Bad, LogFormat, LogFormatError, SourceInfo
 
-__all__ = ["EVTX_MAGIC", "EvtxFormat", "event_fields", "logsource_for"]
+__all__ = [
+    "EVTX_MAGIC",
+    "EvtxFormat",
+    "event_fields",
+    "event_time",
+    "logsource_for",
+    "windows_event",
+]
 
 _log = logging.getLogger(__name__)
 
@@ -166,7 +173,8 @@ def logsource_for(channel: str, event_id: str, fields: Mapping[str, str] = {}) -
     return _SOURCES[key]
 
 
-def _timestamp(system: Any) -> dt.datetime | None:
+def event_time(system: Any) -> dt.datetime | None:
+    """The ``TimeCreated`` of a decoded ``System`` element (UTC when zoneless), or None."""
     try:
         text = system["TimeCreated"]["#attributes"]["SystemTime"]
         stamp = dt.datetime.fromisoformat(_FRACTION.sub(r"\1", text))
@@ -182,13 +190,20 @@ def _to_event(record: Mapping[str, Any], display: str) -> LogEvent | Bad:
     except (KeyError, TypeError, ValueError):
         return Bad(position, "EVTX record is not a decodable event")
     fields = event_fields(event)
+    return windows_event(display, position, event_time(event.get("System")), fields, record["data"])
+
+
+def windows_event(
+    display: str, position: int, ts: dt.datetime | None, fields: dict[str, str], raw: str
+) -> LogEvent:
+    """The event of one Windows record whose flat Sigma ``fields`` are known (from EVTX or a
+    JSON export): its logsource, and the Sysmon-style aliases of Security 4688."""
     logsource = logsource_for(fields.get("Channel", ""), fields.get("EventID", ""), fields)
     if logsource.category == "process_creation" and "NewProcessName" in fields:
         fields.setdefault("Image", fields["NewProcessName"])
         if "ParentProcessName" in fields:
             fields.setdefault("ParentImage", fields["ParentProcessName"])
-    ts = _timestamp(event.get("System"))
-    return LogEvent(display, position, ts, logsource, fields, record["data"])
+    return LogEvent(display, position, ts, logsource, fields, raw)
 
 
 def _lost(error: RuntimeError, last: int) -> Iterator[Bad]:
