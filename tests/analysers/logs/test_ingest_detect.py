@@ -123,8 +123,10 @@ def test_every_format_is_registered_once() -> None:
         "webaccess",
         "webaccess-json",
         "windows-json",
+        "cloudtrail-jsonl",
         "jsonl",
         "evtx",
+        "cloudtrail",
     }
 
 

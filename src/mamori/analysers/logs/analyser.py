@@ -1,7 +1,8 @@
 """Logs: Sigma detection, correlation and incidents over authentication, web and Windows logs.
 
 Takes files under a ``logs/`` folder and files named like logs (``*.log``, ``auth.log*``,
-``syslog*``, ``secure*``, ``access.log*``, ``*.evtx``, ``*.jsonl``). Every file is parsed into
+``syslog*``, ``secure*``, ``access.log*``, ``audit.log*``, ``*.evtx``, ``*.jsonl``, CloudTrail's
+``*CloudTrail*.json[.gz]``). Every file is parsed into
 normalised events; Mamori's own rule pack (SSH brute force and password spraying, success
 after failures, logins from a new source, sudo abuse, new privileged users, web SQL injection,
 XSS, path traversal, scanners, web shells) plus any folders given in the ``sigma_rules``
@@ -51,7 +52,11 @@ log = logging.getLogger(__name__)
 
 ANALYSER_ID = "logs"
 PACK_VERSION = "1"
-_NAMES = re.compile(r"(\.log|\.evtx|\.jsonl)$|^(auth\.log|syslog|secure|access\.log)", re.I)
+_NAMES = re.compile(
+    r"(\.log|\.evtx|\.jsonl)$|^(auth\.log|syslog|secure|access\.log|audit\.log)"
+    r"|cloudtrail.*\.json(\.gz)?$",
+    re.I,
+)
 _CWE_TAG = re.compile(r"^cwe\.(\d+)$", re.I)
 _EVIDENCE_LINES = 5
 

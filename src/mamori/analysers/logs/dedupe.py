@@ -38,6 +38,8 @@ ENTITY_FIELDS: Mapping[str, str] = {
     "new_user": "user",
     "acct": "user",
     "addr": "ip",
+    "sourceIPAddress": "ip",
+    "userIdentity.arn": "user",
 }
 """Event fields that name an entity, and the entity kind each names."""
 

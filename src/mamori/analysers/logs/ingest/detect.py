@@ -17,6 +17,11 @@ from pathlib import PurePath
 
 from mamori.analysers.logs.events import LogEvent, ParseStats
 from mamori.analysers.logs.ingest.auditd import AuditdFormat
+from mamori.analysers.logs.ingest.cloudtrail import (
+    CloudTrailFormat,
+    CloudTrailLinesFormat,
+    is_cloudtrail_document,
+)
 from mamori.analysers.logs.ingest.evtx import EVTX_MAGIC, EvtxFormat
 from mamori.analysers.logs.ingest.interface import (
     Bad,
@@ -41,12 +46,14 @@ FORMATS: dict[str, LogFormat] = {
     for f in (
         JournaldFormat(),
         AuditdFormat(),
+        CloudTrailLinesFormat(),
         WindowsJsonFormat(),
         JsonAccessFormat(),
         WebAccessFormat(),
         SyslogFormat(),
         JsonLinesFormat(),
         EvtxFormat(),
+        CloudTrailFormat(),
     )
 }
 """Every known format by name; line formats probe in this order (earlier wins a tie)."""
@@ -123,6 +130,8 @@ def sniff(path: str) -> LogFormat:
         raise LogFormatError(
             f"{path}: named .evtx but lacks the EVTX header", hint="re-export it with wevtutil epl"
         )
+    if is_cloudtrail_document(sample):
+        return FORMATS["cloudtrail"]
     if _looks_binary(sample):
         raise LogFormatError(
             f"{path}: binary file, not a text log",
@@ -132,7 +141,7 @@ def sniff(path: str) -> LogFormat:
     if chosen is None:
         raise LogFormatError(
             f"{path}: no known log format (syslog, auditd, journald JSON, web access, EVTX, "
-            "Windows JSON, JSON lines)",
+            "Windows JSON, CloudTrail, JSON lines)",
             hint="check the file is a log; other formats can be converted to JSON lines",
         )
     _log.debug("%s: sniffed as %s", path, chosen.name)
