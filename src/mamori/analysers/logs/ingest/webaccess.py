@@ -5,7 +5,9 @@ Every event is logsource category ``webserver`` with the Sigma webserver field n
 ``c-ip``, ``cs-username``, ``cs-method``, ``c-uri`` (path and query, as requested),
 ``cs-uri-stem``, ``c-uri-query`` and ``cs-uri-query`` (query without ``?``), ``cs-version``,
 ``sc-status``, ``sc-bytes``, ``cs-referer``, ``cs-user-agent``, ``cs-host``. Values are kept
-as logged (not URL-decoded); an unparseable request line keeps its text in ``c-uri``.
+as logged (not URL-decoded); an unparseable request line keeps its text in ``c-uri``. Mamori's
+own web rules also read ``c-uri-decoded`` (see :func:`decoded_target`), so one pattern covers
+every encoding of an attack.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
+from urllib.parse import unquote, unquote_plus
 
 from mamori.analysers.logs.events import LogEvent, LogSource
 from mamori.analysers.logs.ingest.interface import LineFormat, LineParser, SourceInfo, json_object
@@ -23,6 +26,7 @@ __all__ = [
     "JsonAccessFormat",
     "WebAccessFormat",
     "access_fields",
+    "decoded_target",
     "is_access_record",
     "parse_clf_time",
     "record_time",
@@ -51,6 +55,9 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "cs-host": ("host", "server_name", "http_host", "cs-host"),
     "cs-version": ("server_protocol", "protocol", "proto", "cs-version"),
 }
+_PERCENT_U = re.compile(r"%u([0-9a-fA-F]{4})")
+_SQL_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+_SPACES = re.compile(r"\s+")
 _REQUEST_KEYS = frozenset({"request", "request_uri", "uri", "url", "c-uri"})
 _STATUS_KEYS = frozenset({"status", "status_code", "sc-status"})
 
@@ -80,8 +87,23 @@ def _split_request(request: str, fields: dict[str, str]) -> None:
     _set_target(target, fields)
 
 
+def decoded_target(target: str) -> str:
+    """``target`` as the application sees it, for attack rules that should not care how it was
+    encoded: percent-decoded twice (double encoding), ``+`` and ``%uXXXX`` decoded, SQL inline
+    comments (``/**/``) and runs of white space made one space. Unchanged if nothing is
+    encoded."""
+    if "%" not in target and "+" not in target and "/*" not in target:
+        return target
+    text = _PERCENT_U.sub(lambda m: chr(int(m[1], 16)), target)
+    text = unquote_plus(text)
+    if "%" in text:
+        text = unquote(text)
+    return _SPACES.sub(" ", _SQL_COMMENT.sub(" ", text))
+
+
 def _set_target(target: str, fields: dict[str, str]) -> None:
     fields["c-uri"] = target
+    fields["c-uri-decoded"] = decoded_target(target)
     stem, sep, query = target.partition("?")
     fields["cs-uri-stem"] = stem
     if sep:
