@@ -145,19 +145,14 @@ class Plan(Generic[R]):
             value = fields.get(name)
             if value is not None and (ids := by_value.get(value.lower())) is not None:
                 found.update(ids)
-        for name, by_len in self.starts.items():
-            value = fields.get(name)
-            if value is not None:
+        for table, from_end in ((self.starts, False), (self.ends, True)):
+            for name, by_len in table.items():
+                value = fields.get(name)
+                if value is None:
+                    continue
                 value = value.lower()
                 for k, by_key in by_len:
-                    if (ids := by_key.get(value[:k])) is not None:
-                        found.update(ids)
-        for name, by_len in self.ends.items():
-            value = fields.get(name)
-            if value is not None:
-                value = value.lower()
-                for k, by_key in by_len:
-                    if (ids := by_key.get(value[-k:])) is not None:
+                    if (ids := by_key.get(value[-k:] if from_end else value[:k])) is not None:
                         found.update(ids)
         for name, auto in self.within.items():
             value = fields.get(name)
