@@ -71,8 +71,8 @@ class FileReport:
 class _Unit:
     file: int
     """Index of the file in the caller's list."""
-    path: str
-    display: str
+    source: SourceInfo
+    """The file, described once for all its units (one modification time anchors the year)."""
     fmt: LogFormat
     start: int = 0
     end: int | None = None
@@ -158,22 +158,23 @@ def _plan(files: Sequence[tuple[str, str]], chunk: int) -> tuple[list[_Unit], di
     for number, (path, display) in enumerate(files):
         try:
             fmt = sniff(path)
-            units.extend(_split(number, path, display or path, fmt, chunk))
+            units.extend(_split(number, SourceInfo.of(path, display or path), fmt, chunk))
         except (LogFormatError, OSError) as e:
             errors[number] = str(e).splitlines()[0]
     return units, errors
 
 
-def _split(number: int, path: str, display: str, fmt: LogFormat, chunk: int) -> Iterator[_Unit]:
+def _split(number: int, source: SourceInfo, fmt: LogFormat, chunk: int) -> Iterator[_Unit]:
+    path = source.path
     size = os.path.getsize(path)
     if not isinstance(fmt, LineFormat) or size <= chunk or _compressed(path):
-        yield _Unit(number, path, display, fmt)
+        yield _Unit(number, source, fmt)
         return
     start, first = 0, 1
     with open(path, "rb") as fh:
         while start < size:
             end = _line_start_after(fh, start + chunk, size)
-            yield _Unit(number, path, display, fmt, start, end, first, mid_file=start > 0)
+            yield _Unit(number, source, fmt, start, end, first, mid_file=start > 0)
             first += _count_newlines(fh, start, end)
             start = end
 
@@ -226,7 +227,7 @@ def _read(unit: _Unit, state: YearState = _START) -> _Result:
 
 def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
     assert _ENGINE is not None  # noqa: S101 - set by match_files
-    source = SourceInfo.of(unit.path, unit.display)
+    source = unit.source
     summary = None
     records: Iterator[LogEvent | Bad]
     if isinstance(unit.fmt, LineFormat):
@@ -255,7 +256,7 @@ def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
 
 def _line_records(unit: _Unit, parse: object) -> Iterator[LogEvent | Bad]:
     name = unit.fmt.name
-    for position, line, problem in iter_lines(unit.path, unit.start, unit.end, unit.first):
+    for position, line, problem in iter_lines(unit.source.path, unit.start, unit.end, unit.first):
         if problem:
             yield Bad(position, problem)
         elif line and not line.isspace():
@@ -292,10 +293,10 @@ def _settle_years(units: list[_Unit], results: list[_Result], workers: int) -> l
             continue
         shift = 0
         if unit.mid_file:
-            anchor = SourceInfo.of(unit.path).mtime
+            anchor = unit.source.mtime
             shift = year_at(anchor, state, *years.first) - years.first_year
             if shift:
-                log.debug("%s: re-reading from line %d with year state %s", unit.display,
+                log.debug("%s: re-reading from line %d with year state %s", unit.source.display,
                           unit.first, state)  # fmt: skip
                 redo.append((i, state))
         state = (years.end[0] + shift, years.end[1])
@@ -319,7 +320,7 @@ def _assemble(
     for unit, result in zip(units, results, strict=True):
         per_file.setdefault(unit.file, []).append(result)
         events = [
-            LogEvent(unit.display, position, ts, result.sources[ls], fields, raw)
+            LogEvent(unit.source.display, position, ts, result.sources[ls], fields, raw)
             for position, ts, ls, fields, raw in result.matched
         ]
         matches.extend(Match(rules[rule], events[at]) for rule, at in result.matches)
