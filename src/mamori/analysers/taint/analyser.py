@@ -3,7 +3,10 @@
 Every ``.py`` target is parsed once; imports between the given files are resolved (module
 names are paths relative to the scan root), a call graph of functions, methods (``self.``
 calls, simple class hierarchies), imported names and decorated functions is built, and
-per-function summaries are computed bottom-up to a fixpoint. Untrusted data (Flask, Django,
+per-function summaries are computed bottom-up to a fixpoint. Objects are followed: the type of
+a local, a module-level name or a ``self`` attribute (a project class, or a library type such as
+``httpx.AsyncClient``) resolves the methods called on it, and data stored in an object's fields
+(by its constructor, say) reaches the methods that read them. Untrusted data (Flask, Django,
 FastAPI/Starlette request data and route parameters, ``input()``, ``sys.argv``) that reaches a
 sink (SQL, OS command, code, deserialisation, path, redirect, XSS, LDAP, XPath, XXE, SSRF,
 session) becomes a finding at the sink line with the trace from source to sink. Constant
@@ -59,8 +62,9 @@ __all__ = ["ENGINE_VERSION", "TaintAnalyser"]
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "1.0"
-"""Version of the engine; the rule pack adds its own."""
+ENGINE_VERSION = "1.1"
+"""Version of the engine; the rule pack adds its own. Bump when what the engine finds changes
+(cached results of other versions are unused)."""
 MAX_FILE_BYTES = 2_000_000
 """Larger files are skipped (generated code)."""
 
@@ -95,7 +99,8 @@ class TaintAnalyser(Analyser):
         cache = FactsCache(folder, f"{FACTS_VERSION}/{__version__}")
         options = frozenset({"environ"} if self.settings.option("taint_environ") else ())
         results_cache = ResultsCache(
-            folder, f"{__version__}/{root}/{sorted(options)}/{self._rules_digest()}"
+            folder,
+            f"{ENGINE_VERSION}/{__version__}/{root}/{sorted(options)}/{self._rules_digest()}",
         )
         program = Program(self.rules)
         items: list[Finding | Skipped] = []

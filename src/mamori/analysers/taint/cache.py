@@ -50,6 +50,7 @@ _RESULTS_ALLOWED = {
     ("mamori.analysers.taint.engine", "Result"): engine.Result,
     ("mamori.analysers.taint.summaries", "Summary"): summaries.Summary,
     ("mamori.analysers.taint.summaries", "ParamSink"): summaries.ParamSink,
+    ("mamori.analysers.taint.summaries", "FieldWrite"): summaries.FieldWrite,
     ("mamori.analysers.taint.summaries", "Flow"): summaries.Flow,
     ("mamori.analysers.taint.values", "Label"): values.Label,
     ("mamori.model", "Location"): Location,

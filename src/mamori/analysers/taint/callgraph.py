@@ -18,6 +18,8 @@ import builtins
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
 
 from mamori.analysers.taint.facts import (
     FunctionFacts,
@@ -26,7 +28,8 @@ from mamori.analysers.taint.facts import (
     parse,
     statements,
 )
-from mamori.analysers.taint.rules import RulePack, name_matches
+from mamori.analysers.taint.objects import ObjectTypes
+from mamori.analysers.taint.rules import CallRule, RulePack, Sink, name_matches
 
 __all__ = ["ClassInfo", "FunctionInfo", "ModuleInfo", "Program", "module_name"]
 
@@ -35,6 +38,7 @@ log = logging.getLogger(__name__)
 FuncNode = ast.FunctionDef | ast.AsyncFunctionDef
 _BUILTINS = frozenset(dir(builtins))
 _MAX_HOPS = 8
+CallKind = Literal["sanitisers", "tags", "propagators"]
 
 
 @dataclass(slots=True, eq=False)
@@ -147,6 +151,12 @@ class Program:
         self._suffixes: dict[str, list[ModuleInfo]] | None = None
         self._nodes: dict[str, dict[tuple[int, int], FuncNode]] = {}
         self._trees: dict[str, ast.Module] = {}
+        self._matching: dict[tuple[str, str, bool, str], tuple[Sink | CallRule, ...]] = {}
+
+    @cached_property
+    def objects(self) -> ObjectTypes:
+        """Types of names and fields read off assignments (built once :meth:`index` ran)."""
+        return ObjectTypes(self)
 
     # --- building ------------------------------------------------------------------------
 
@@ -163,6 +173,7 @@ class Program:
 
     def index(self) -> None:
         """Resolve every registered module's classes and functions against the others."""
+        self.__dict__.pop("objects", None)  # types read off the previous index
         for mod in self.modules.values():
             top = FunctionInfo(
                 f"{mod.name}.<module>",
@@ -314,10 +325,37 @@ class Program:
             todo.extend(info.bases)
         return None
 
+    def sinks_for(self, name: str, on_object: bool, typed: str = "") -> tuple[Sink, ...]:
+        """The sink rules that name a call (see :meth:`calls_for`)."""
+        key = ("sinks", name, on_object, typed)
+        found = self._matching.get(key)
+        if found is None:
+            found = self._matching[key] = _matching(self.rules.sinks, name, on_object, typed)
+        return found  # type: ignore[return-value]  # keyed by kind
+
+    def calls_for(
+        self, kind: CallKind, name: str, on_object: bool, typed: str = ""
+    ) -> tuple[CallRule, ...]:
+        """The rules of ``kind`` that name a call: by its resolved ``name``, or exactly by
+        ``typed``, its name as a method of its receiver's type (``subprocess.*`` is about the
+        module's functions, not about ``Popen`` methods)."""
+        key = (kind, name, on_object, typed)
+        found = self._matching.get(key)
+        if found is None:
+            rules: tuple[CallRule, ...] = getattr(self.rules, kind)
+            found = self._matching[key] = _matching(rules, name, on_object, typed)
+        return found  # type: ignore[return-value]  # keyed by kind
+
     @staticmethod
     def is_builtin(name: str) -> bool:
         """Whether ``name`` is a Python builtin."""
         return name in _BUILTINS
+
+
+def _matching(
+    rules: tuple[Sink, ...] | tuple[CallRule, ...], name: str, on_object: bool, typed: str
+) -> tuple[Sink | CallRule, ...]:
+    return tuple(r for r in rules if name_matches(r.call, name, on_object) or r.call == typed)
 
 
 _CONVERTER = re.compile(r"<(?:int|float|uuid):(\w+)>")

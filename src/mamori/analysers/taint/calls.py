@@ -15,8 +15,8 @@ from dataclasses import dataclass, replace
 
 from mamori.analysers.taint.callgraph import FunctionInfo
 from mamori.analysers.taint.expressions import ExprEvaluator, dotted, is_constant_table
-from mamori.analysers.taint.rules import Condition, Sink, name_matches
-from mamori.analysers.taint.summaries import Flow, ParamSink, Summary
+from mamori.analysers.taint.rules import Condition, Sink
+from mamori.analysers.taint.summaries import FieldWrite, Flow, ParamSink, Summary
 from mamori.analysers.taint.values import (
     NO_CONST,
     Label,
@@ -82,10 +82,20 @@ class CallEvaluator(ExprEvaluator):
         resolved = self._project_call(node, name, args)
         if resolved is not None:
             return resolved
-        for sink in self.ctx.program.rules.sinks:
-            if name_matches(sink.call, name, on_object):
-                self._check_sink(sink, name, args, node)
-        return self._library_call(node, name, on_object, args)
+        receiver = args.receiver
+        typed = f"{receiver.cls}.{attr}" if attr and receiver is not None and receiver.cls else ""
+        for sink in self.ctx.program.sinks_for(name, on_object, typed):
+            self._check_sink(sink, name, args, node)
+        value = self._library_call(node, name, on_object, typed, args)
+        kind = self._library_type(node.func, name)
+        return replace(value, cls=kind) if kind else value
+
+    def _library_type(self, func: ast.expr, name: str) -> str:
+        """The type of what a library call returns: its qualified name (see :mod:`.objects`)."""
+        text = dotted(func)
+        if not text or text.partition(".")[0] in self.env:
+            return ""
+        return self.ctx.program.objects.library_name(self.ctx.module, text, name)
 
     # --- callee resolution -----------------------------------------------------------------
 
@@ -144,8 +154,9 @@ class CallEvaluator(ExprEvaluator):
 
     def _apply(self, fn: FunctionInfo, args: _Args, node: ast.Call, bound: bool) -> Value:
         summary: Summary = self.ctx.table.get(fn.qname, self.ctx.function.qname)
+        self.ctx.callees.add(fn.qname)
         bind = self._bind(fn, args, bound)
-        short = ".".join(fn.qname.split(".")[-2:]) if fn.cls else fn.qname.split(".")[-1]
+        short = _short(fn)
         out: list[Label] = []
         back = self._step(node.lineno, f"returned from {short}()")
         for lb in summary.returns:
@@ -168,7 +179,26 @@ class CallEvaluator(ExprEvaluator):
                 if not a.is_clean(ps.cwe):
                     trace = (*a.trace, into, *ps.steps)
                     self._emit(a, ps.cwe, ps.sink, ps.sink_name, trace, ps.resolved)
-        return from_labels(out)
+        self._apply_fields(fn, summary, bind, node.lineno)
+        return Value(from_labels(out).labels, cls=summary.cls)
+
+    def _apply_fields(
+        self, fn: FunctionInfo, summary: Summary, bind: dict[int, Value], line: int
+    ) -> None:
+        """What the callee stores of its parameters, stored of the actual arguments."""
+        for fw in summary.fields:
+            if fw.label is None or fw.label.param not in bind:
+                continue  # a type, or a source the callee stores itself
+            actual = bind[fw.label.param]
+            if actual.cls:
+                self.ctx.fields.append(FieldWrite(fw.field, None, actual.cls))
+            into = self._step(line, f"passed to {_short(fn)}({_pname(fn, fw.label.param)})")
+            for a in actual.all_labels():
+                merged = replace(
+                    a, clean=a.clean | fw.label.clean, resolved=a.resolved and fw.label.resolved
+                )
+                for lb in append_trace([merged], (into, *fw.label.trace)):
+                    self.ctx.fields.append(FieldWrite(fw.field, lb))
 
     # --- sinks -----------------------------------------------------------------------------
 
@@ -232,22 +262,25 @@ class CallEvaluator(ExprEvaluator):
 
     # --- library calls ---------------------------------------------------------------------
 
-    def _library_call(self, node: ast.Call, name: str, on_object: bool, args: _Args) -> Value:
-        rules = self.ctx.program.rules
-        for rule in rules.sanitisers:
-            if name_matches(rule.call, name, on_object):
-                return Value(clean(args.labels(), rule.cwes))
+    def _library_call(
+        self, node: ast.Call, name: str, on_object: bool, typed: str, args: _Args
+    ) -> Value:
+        """A call of something outside the project (``typed``: see :meth:`.Program.calls_for`)."""
+        program = self.ctx.program
+        sanitisers = program.calls_for("sanitisers", name, on_object, typed)
+        if sanitisers:
+            return Value(clean(args.labels(), sanitisers[0].cwes))
         tags = frozenset(
             r.tag
-            for r in rules.tags
-            if name_matches(r.call, name, on_object) and all(self._holds(c, args) for c in r.when)
+            for r in program.calls_for("tags", name, on_object, typed)
+            if all(self._holds(c, args) for c in r.when)
         )
         if tags:
             return Value(tags=tags)
         attr = node.func.attr if isinstance(node.func, ast.Attribute) else ""
         if attr in _MUTATORS and on_object and args.receiver is not None:
             return self._mutate(node, args)
-        if any(name_matches(r.call, name, on_object) for r in rules.propagators):
+        if program.calls_for("propagators", name, on_object, typed):
             return self._propagate(node, attr, args)
         labels = args.labels()
         if not labels:
@@ -264,15 +297,20 @@ class CallEvaluator(ExprEvaluator):
         added = args.labels() - receiver.all_labels()
         if text and added:
             self.env[text] = replace(receiver, labels=from_labels(receiver.labels | added).labels)
+        if isinstance(node.func.value, ast.Attribute):
+            self.store_field(node.func.value, added)
         return Value()
 
     def _propagate(self, node: ast.Call, attr: str, args: _Args) -> Value:
         receiver = args.receiver
         if attr in {"get", "pop"} and receiver is not None and args.values:
+            # a looked-up value comes from the mapping (or the default), not from the key
             key = args.values[0].const
             rest = [v.all_labels() for v in args.values[1:]]
+            rest += [v.all_labels() for _, v in args.keywords.values()]
             if key is not NO_CONST and receiver.parts:
                 return from_labels(receiver.part(key).all_labels().union(*rest))
+            return from_labels(receiver.all_labels().union(*rest))
         labels = args.labels()
         if labels and attr in {"join", "format"}:
             note = "joined into a string" if attr == "join" else "formatted into a string"
@@ -303,6 +341,10 @@ class CallEvaluator(ExprEvaluator):
 
     def _step(self, line: int, note: str) -> TraceStep:
         return TraceStep(Location(path=self.path, start_line=line, end_line=line), note)
+
+
+def _short(fn: FunctionInfo) -> str:
+    return ".".join(fn.qname.split(".")[-2:]) if fn.cls else fn.qname.split(".")[-1]
 
 
 def _pname(fn: FunctionInfo, index: int) -> str:

@@ -16,7 +16,10 @@ class, and of their project base classes. Source detection is as coarse: a route
 handler, a request-named parameter, or a mention of the last part of a source's, request
 object's or request annotation's name in a module that imports it (or a module above it), or
 of a local alias of one. Over-approximating only costs time; the findings are the same as
-analysing everything (``tests/analysers/taint/test_demand.py``).
+analysing everything (``tests/analysers/taint/test_demand.py``). Calls this graph cannot see
+(a method of an object whose type only the analysis knows) are added as the analysis resolves
+them, and the methods of a class whose fields hold source data as they get it
+(:func:`.engine.solve`).
 """
 
 from __future__ import annotations

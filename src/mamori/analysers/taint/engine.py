@@ -53,8 +53,14 @@ class Interpreter(CallEvaluator):
         node = self.ctx.program.node(self.ctx.function)
         self._seed()
         self.block(node.body)
-        returns = from_labels(lb for v in self.ctx.returns for lb in v.all_labels())
-        return Summary(returns.labels, tuple({s.key: s for s in self.ctx.param_sinks}.values()))
+        ctx = self.ctx
+        returns = from_labels(lb for v in ctx.returns for lb in v.all_labels())
+        return Summary(
+            returns.labels,
+            tuple({s.key: s for s in ctx.param_sinks}.values()),
+            _returned_type(ctx.returns),
+            tuple({f.key: f for f in ctx.fields}.values()),
+        )
 
     def _seed(self) -> None:
         fn, rules = self.ctx.function, self.ctx.program.rules
@@ -82,8 +88,16 @@ class Interpreter(CallEvaluator):
                     add_step([Label(-1, note)], self.path, node.lineno, note)
                 )
             else:
-                cls = self.ctx.program.klass(ann_name) if ann_name else None
-                self.env[name] = Value(frozenset({Label(i, name)}), cls=cls.qname if cls else "")
+                kind = self._annotated_type(ann, ann_name) if ann else ""
+                self.env[name] = Value(frozenset({Label(i, name)}), cls=kind)
+
+    def _annotated_type(self, annotation: ast.expr, name: str) -> str:
+        """The type a parameter annotation names: a project class or a library type."""
+        klass = self.ctx.program.klass(name)
+        if klass is not None:
+            return klass.qname
+        text = dotted(annotation)
+        return self.ctx.program.objects.library_name(self.ctx.module, text, name) if text else ""
 
     # --- blocks ----------------------------------------------------------------------------
 
@@ -328,6 +342,12 @@ class Interpreter(CallEvaluator):
                 self.env[name] = Value(clean(value.all_labels(), cwes), cls=value.cls)
 
 
+def _returned_type(values: list[Value]) -> str:
+    """The type every returned object has (``None`` aside), if they agree."""
+    kinds = {v.cls for v in values if v.const is not None}
+    return kinds.pop() if len(kinds) == 1 else ""
+
+
 def _load(target: ast.expr) -> ast.expr:
     copy = ast.parse(ast.unparse(target), mode="eval").body
     return ast.copy_location(copy, target)
@@ -381,7 +401,9 @@ def solve(
     """Analyse functions to a fixpoint; return the deduplicated flows and the results.
 
     With ``prune`` only the functions that can contribute a flow are analysed (see
-    :mod:`.demand`); the flows are the same as analysing all of them, only faster. With
+    :mod:`.demand`): the seeds and what they may call, the callers of functions returning source
+    data, the methods of classes with source data in a field, and the project functions an
+    analysis resolves a call to; the flows are the same as analysing all of them, only faster. With
     ``previous`` (the results of an earlier solve of the same files), a function is not
     analysed again when neither its module nor any module it depends on changed: its old
     summary and flows are reused; ``earlier_facts(path, digest)`` gives the facts of a module
@@ -400,9 +422,9 @@ def solve(
         added = demand.down(frontier) - wanted
         wanted |= added
         start = [q for q in program.functions if q in added]
-        done |= _fixpoint(program, table, wanted, start, options, reuse)
+        done |= _fixpoint(program, table, wanted, start, options, reuse, demand.down)
         returning = (q for q in wanted if table.returns_source(q))
-        frontier = demand.callers_of(returning) - wanted
+        frontier = (demand.callers_of(returning) | _field_readers(program, table)) - wanted
     log.debug(
         "taint: analysed %d of %d functions (%d results reused)",
         len(wanted),
@@ -410,6 +432,12 @@ def solve(
         len(reuse.keys() & wanted),
     )
     return table.all_flows(), _results(program, table, done, demand)
+
+
+def _field_readers(program: Program, table: SummaryTable) -> set[str]:
+    """Methods that may read a field some source data was stored in."""
+    stored = [name for name, writers in table.stores.items() if any(writers.values())]
+    return {q for name in stored for q in program.objects.readers(name)}
 
 
 def _stable_edges(
@@ -443,8 +471,9 @@ def _stable_edges(
 def _reusable(program: Program, demand: Demand, previous: Results) -> dict[str, Result]:
     """Earlier results still valid: their module and everything they depend on is unchanged.
 
-    A change reaches a function through its callees, so every (current or earlier) caller of
-    a function in a changed module is analysed again, transitively. Added or removed modules
+    A change reaches a function through its callees and the fields it reads, so every
+    (current or earlier) caller of a function in a changed module, and every earlier reader of
+    a field it stored data in, is analysed again, transitively. Added or removed modules
     can change how names resolve anywhere, so then nothing is reused.
     """
     current = {name: mod.digest for name, mod in program.modules.items()}
@@ -460,13 +489,21 @@ def _reusable(program: Program, demand: Demand, previous: Results) -> dict[str, 
     todo = list(dirty)
     while todo:
         qname = todo.pop()
-        for caller in demand.callers.get(qname, set()) | old_callers.get(qname, set()):
+        readers = _readers(previous.functions.get(qname), old_callers)
+        for caller in demand.callers.get(qname, set()) | old_callers.get(qname, set()) | readers:
             if caller not in dirty:
                 dirty.add(caller)
                 todo.append(caller)
     return {
         q: r for q, r in previous.functions.items() if q not in dirty and q in program.functions
     }
+
+
+def _readers(old: Result | None, old_callers: dict[str, set[str]]) -> set[str]:
+    """Earlier readers of the fields an earlier result stored data in."""
+    if old is None:
+        return set()
+    return {r for f in old.summary.fields for r in old_callers.get(f.field, ())}
 
 
 def _results(
@@ -500,9 +537,15 @@ def _fixpoint(
     start: list[str],
     options: frozenset[str],
     reuse: dict[str, Result] | None = None,
+    grow: Callable[[Iterable[str]], set[str]] | None = None,
 ) -> set[str]:
-    """Analyse ``start``, then re-analyse (wanted) callers whose callees' summaries changed;
-    return the functions analysed (or reused)."""
+    """Analyse ``start``, then re-analyse (wanted) callers whose callees' summaries changed and
+    readers of fields whose stored data changed; return the functions analysed (or reused).
+
+    With ``grow``, a project function an analysis resolved a call to (through an object's
+    type, which the demand's call graph may not know) is added to ``wanted`` with what
+    ``grow`` says it may call. What a freshly analysed function changes is never answered
+    from ``reuse``."""
     queue = deque(start)
     queued = set(queue)
     rounds: dict[str, int] = {}
@@ -519,8 +562,14 @@ def _fixpoint(
                 table.get(callee, qname)
             summary, flows = old.summary, list(old.flows)
         else:
-            summary, flows = _analyse(program, program.functions[qname], table, options)
+            summary, flows, callees = _analyse(program, program.functions[qname], table, options)
+            new = grow(c for c in callees if c not in wanted) - wanted if grow else set()
+            wanted |= new
+            queue.extend(q for q in new if q not in queued)
+            queued |= new
         for caller in table.update(qname, summary, flows):
+            if old is None and reuse:
+                reuse.pop(caller, None)
             if caller not in queued and caller in wanted:
                 queue.append(caller)
                 queued.add(caller)
@@ -529,11 +578,12 @@ def _fixpoint(
 
 def _analyse(
     program: Program, fn: FunctionInfo, table: SummaryTable, options: frozenset[str]
-) -> tuple[Summary, list[Flow]]:
+) -> tuple[Summary, list[Flow], set[str]]:
+    """A function's summary, its flows and the project functions whose summaries it used."""
     ctx = Context(program, program.modules[fn.module], fn, table, options)
     try:
         summary = Interpreter(ctx).run()
     except RecursionError:
         log.warning("taint: %s is too deeply nested to analyse", fn.qname)
-        return Summary(), []
-    return summary, ctx.flows
+        return Summary(), [], set()
+    return summary, ctx.flows, ctx.callees

@@ -20,7 +20,7 @@ from mamori.analysers.taint.consts import (
     truth,
 )
 from mamori.analysers.taint.rules import SourceRule, name_matches
-from mamori.analysers.taint.summaries import Flow, ParamSink, SummaryTable
+from mamori.analysers.taint.summaries import FieldWrite, Flow, ParamSink, SummaryTable
 from mamori.analysers.taint.values import (
     NO_CONST,
     Label,
@@ -57,6 +57,10 @@ class Context:
     """Parameters found to reach sinks."""
     returns: list[Value] = field(default_factory=list)
     """Values returned."""
+    fields: list[FieldWrite] = field(default_factory=list)
+    """Data stored in fields of objects."""
+    callees: set[str] = field(default_factory=set)
+    """Project functions whose summaries were applied."""
 
 
 def is_constant_table(value: Value) -> bool:
@@ -83,6 +87,7 @@ class ExprEvaluator:
         self.ctx = ctx
         self.env: Env = {}
         self.path = ctx.module.path
+        self._globals: Env = {}
 
     # --- entry point -----------------------------------------------------------------------
 
@@ -144,7 +149,26 @@ class ExprEvaluator:
         rule = self.qualified_source(name)
         if rule is not None:
             return self.source(rule, rule.note, node.lineno)
-        return Value()
+        return self._global(mod, node.id)
+
+    def _global(self, mod: ModuleInfo, name: str) -> Value:
+        """Type and tags of a module-level name assigned once from a call (whatever taint it
+        holds is found where the module's own code is analysed)."""
+        known = self._globals.get(name)
+        if known is not None:
+            return known
+        self._globals[name] = Value()  # a value that mentions itself stays unknown
+        call = self.ctx.program.objects.global_call(mod, name)
+        if call is None:
+            return Value()
+        ctx, env = self.ctx, self.env
+        self.ctx, self.env = replace(ctx, flows=[], param_sinks=[], fields=[], callees=set()), {}
+        try:
+            value = self.ev(call)
+        finally:
+            self.ctx, self.env = ctx, env
+        known = self._globals[name] = Value(tags=value.tags, cls=value.cls)
+        return known
 
     def _ev_Attribute(self, node: ast.Attribute) -> Value:
         text = dotted(node)
@@ -163,7 +187,41 @@ class ExprEvaluator:
             if self.request_attribute(node.attr):
                 return self.source(None, f"request.{node.attr} read", node.lineno)
             return Value()
+        if base.cls:
+            return self._field(node, base)
         return Value(base.all_labels())
+
+    def _field(self, node: ast.Attribute, base: Value) -> Value:
+        """``obj.attr`` of a typed object: what was stored in the field, and its type."""
+        program = self.ctx.program
+        klass = program.klass(base.cls)
+        if klass is None:
+            return Value(base.all_labels())
+        name = program.objects.field_name(klass.qname, node.attr)
+        stored = self.ctx.table.read_field(name, self.ctx.function.qname)
+        if stored:
+            shown = f"{dotted(node.value) or '?'}.{node.attr}"
+            stored = add_step(stored, self.path, node.lineno, f"read from {shown}")
+        cls = program.objects.field_type(klass.qname, node.attr)
+        cls = cls or self.ctx.table.field_kind(name)
+        return Value(base.all_labels() | stored, cls=cls)
+
+    def store_field(self, target: ast.Attribute, labels: frozenset[Label], cls: str = "") -> None:
+        """Record that ``labels`` (and an object of type ``cls``) are stored in ``target``
+        when it is a field of an instance of a project class."""
+        base = self.ev(target.value)
+        klass = self.ctx.program.klass(base.cls) if base.cls else None
+        if klass is None:
+            return
+        name = self.ctx.program.objects.field_name(klass.qname, target.attr)
+        if cls:
+            self.ctx.fields.append(FieldWrite(name, None, cls))
+        params = [lb for lb in labels if lb.param >= 0]  # traced on where a source is passed in
+        sources = frozenset(lb for lb in labels if lb.param < 0)
+        if sources:
+            note = f"stored in {klass.qname.rpartition('.')[2]}.{target.attr}"
+            sources = add_step(sources, self.path, target.lineno, note)
+        self.ctx.fields.extend(FieldWrite(name, lb) for lb in (*params, *sources))
 
     def _ev_Subscript(self, node: ast.Subscript) -> Value:
         base = self.ev(node.value)
@@ -327,6 +385,7 @@ class ExprEvaluator:
             text = dotted(target)
             if text:
                 self.env[text] = value
+            self.store_field(target, value.all_labels(), value.cls)
         elif isinstance(target, ast.Starred):
             self.bind(target.value, value)
 

@@ -4,8 +4,8 @@ A :class:`Label` is one reason a value may be untrusted: a real source (``param 
 the trace that brought it here, or "whatever the caller passes as parameter *i*" while a
 function summary is computed. A :class:`Value` is a set of labels plus, for dicts, tuples and
 lists built with constant keys, the value of each key, a folded constant when one is known,
-tags (``unsafe-xml-parser``), the project class an object belongs to and whether it is a
-request object.
+tags (``unsafe-xml-parser``), the type of an object (a project class or a library type) and
+whether it is a request object.
 """
 
 from __future__ import annotations
@@ -87,7 +87,8 @@ class Value:
     tags: frozenset[str] = frozenset()
     """Properties from tag rules."""
     cls: str = ""
-    """Qualified name of the project class this object is an instance of."""
+    """Its type: the qualified name of the project class it is an instance of, or of the
+    library callable that returned it (``httpx.AsyncClient``; see :mod:`.objects`)."""
     request: bool = False
     """Whether this is an HTTP request object."""
 

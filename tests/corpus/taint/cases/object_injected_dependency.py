@@ -1,0 +1,25 @@
+# ruff: noqa
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Shell:
+    def run(self, line):
+        return subprocess.run(line, shell=True, capture_output=True)  # sink: 78
+
+
+class Backups:
+    def __init__(self, shell):
+        self.shell = shell
+
+    def restore(self, name):
+        return self.shell.run("restore-backup " + name)
+
+
+@app.post("/restore")
+def restore():
+    backups = Backups(Shell())
+    return {"code": backups.restore(request.form["name"]).returncode}
