@@ -28,12 +28,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from importlib import metadata
 from pathlib import PurePath
 
+from mamori.analysers._gc import paused_gc
 from mamori.analysers.interface import Analyser
 from mamori.analysers.logs.correlation import Correlator
 from mamori.analysers.logs.dedupe import ENTITY_FIELDS, Alert, dedupe
 from mamori.analysers.logs.events import LogEvent
 from mamori.analysers.logs.incidents import Incident, build_incidents
-from mamori.analysers.logs.shards import FileReport, match_files, paused_gc
+from mamori.analysers.logs.shards import FileReport, match_files
 from mamori.analysers.logs.sigma_engine import Match, SigmaEngine
 from mamori.analysers.logs.sigma_load import BUILTIN_RULES, RuleFailure, load_rules
 from mamori.model import (

@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from mamori.analysers._gc import paused_gc
 from mamori.analysers.taint import checks, engine, facts, summaries, values
 from mamori.model import Confidence, Location, TraceStep
 
@@ -77,7 +78,7 @@ def _write(path: Path, value: object) -> None:
     path.parent.mkdir(exist_ok=True, mode=0o700)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(fd, "wb") as fh, paused_gc():
             pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     except BaseException:
@@ -113,7 +114,9 @@ class FactsCache:
         if path is None:
             return None
         try:
-            found = _Loader(io.BytesIO(path.read_bytes())).load()
+            data = path.read_bytes()
+            with paused_gc():
+                found = _Loader(io.BytesIO(data)).load()
         except FileNotFoundError:
             self.misses += 1
             return None
@@ -152,7 +155,9 @@ class ResultsCache:
         if self.path is None:
             return None
         try:
-            found = _ResultsLoader(io.BytesIO(self.path.read_bytes())).load()
+            data = self.path.read_bytes()
+            with paused_gc():
+                found = _ResultsLoader(io.BytesIO(data)).load()
         except FileNotFoundError:
             return None
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as e:

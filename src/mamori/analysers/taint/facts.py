@@ -16,6 +16,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from mamori.analysers._gc import paused_gc
 from mamori.analysers.taint.checks import Hit, run_checks
 
 __all__ = [
@@ -140,8 +141,9 @@ def read_module(display: str, text: str) -> ModuleFacts:
 
 
 def parse(text: str, path: str) -> ast.Module:
-    """Parse module text (SyntaxError and friends propagate); warnings are silenced."""
-    with warnings.catch_warnings():
+    """Parse module text (SyntaxError and friends propagate); warnings are silenced; the
+    garbage collector is paused (a syntax tree has no reference cycles)."""
+    with paused_gc(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return ast.parse(text, filename=path)
 

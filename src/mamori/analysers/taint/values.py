@@ -138,9 +138,9 @@ def join(values: Iterable[Value]) -> Value:
     vals = list(values)
     if not vals:
         return Value()
-    if len(vals) == 1:
-        return vals[0]
     first = vals[0]
+    if len(vals) == 1 or (all(v is first for v in vals) and _settled(first)):
+        return first
     same_const = all(v.const == first.const for v in vals) if first.const is not NO_CONST else False
     keys = {k for v in vals for k, _ in v.parts}
     full = all({k for k, _ in v.parts} == keys for v in vals)
@@ -153,6 +153,16 @@ def join(values: Iterable[Value]) -> Value:
         tags=frozenset().union(*(v.tags for v in vals)),
         cls=first.cls if all(v.cls == first.cls for v in vals) else "",
         request=any(v.request for v in vals),
+    )
+
+
+def _settled(value: Value) -> bool:
+    """Whether joining ``value`` with itself gives an equal value (fast path of :func:`join`):
+    no parts, at most one label (nothing to cap) and a constant equal to itself."""
+    return (
+        not value.parts
+        and len(value.labels) <= 1
+        and (value.const is NO_CONST or bool(value.const == value.const))
     )
 
 
