@@ -29,6 +29,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from mamori.analysers.hosts.analyser import HostAnalyser, discover_targets
+from mamori.analysers.interface import AnalyserSettings
+from mamori.model import Finding, Skipped
+from mamori.scope import Scope
+
 EXAMPLES = Path(__file__).parent / "examples"
 
 
@@ -379,3 +384,14 @@ class CountingListener:
                 conn.close()
         self.sock.close()
         return self.accepted
+
+
+def scan_host(addr: str, port: int) -> tuple[list[Finding], list[Skipped]]:
+    """Run the host analyser on one in-scope address and port; its findings and skips."""
+    scope = Scope(allow_paths=(), cidrs=(ipaddress.ip_network(f"{addr}/32"),),
+                  ports=frozenset({port}))  # fmt: skip
+    targets = discover_targets(scope)
+    assert [t.locator for t in targets] == [f"{addr}:{port}"]
+    results = list(HostAnalyser(AnalyserSettings(options={"host_timeout": 3.0})).analyse(targets))
+    return ([r for r in results if isinstance(r, Finding)],
+            [r for r in results if isinstance(r, Skipped)])  # fmt: skip

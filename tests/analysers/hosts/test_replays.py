@@ -10,22 +10,18 @@ nothing but the read-only requests it claims to.
 
 from __future__ import annotations
 
-import ipaddress
 import ssl
 from pathlib import Path
 
 import pytest
 
 from analysers.hosts.replay import HttpReplay, MongoReplay, Replay, bson, serving
-from analysers.hosts.servers import EXAMPLES, expected_ids, make_cert
+from analysers.hosts.servers import EXAMPLES, expected_ids, make_cert, scan_host
 from mamori.analysers.hosts import _bson
-from mamori.analysers.hosts.analyser import HostAnalyser, discover_targets
 from mamori.analysers.hosts.checks_unauth import ELASTICSEARCH, MONGODB, check_unauth
 from mamori.analysers.hosts.discovery import run
 from mamori.analysers.hosts.probes import identify
-from mamori.analysers.interface import AnalyserSettings
-from mamori.model import CweId, Finding, Severity, Skipped
-from mamori.scope import Scope
+from mamori.model import CweId, Severity
 
 # transcript → (service it must be identified as, 127.0.0.x address the replay listens on)
 CASES = {
@@ -41,16 +37,6 @@ _MONGO_READ_ONLY = {"GET", "OP_QUERY isMaster", "OP_MSG listDatabases"}
 
 def _replay(example: Path, addr: str) -> Replay:
     return HttpReplay(example, addr) if example.suffix == ".http" else MongoReplay(example, addr)
-
-
-def _scan(addr: str, port: int) -> tuple[list[Finding], list[Skipped]]:
-    scope = Scope(allow_paths=(), cidrs=(ipaddress.ip_network(f"{addr}/32"),),
-                  ports=frozenset({port}))  # fmt: skip
-    targets = discover_targets(scope)
-    assert [t.locator for t in targets] == [f"{addr}:{port}"]
-    results = list(HostAnalyser(AnalyserSettings(options={"host_timeout": 3.0})).analyse(targets))
-    return ([r for r in results if isinstance(r, Finding)],
-            [r for r in results if isinstance(r, Skipped)])  # fmt: skip
 
 
 def _read_only(seen: list[str], mongodb: bool) -> bool:
@@ -74,7 +60,7 @@ def test_transcript_replay_labelled_example(name: str) -> None:
     example = EXAMPLES / name
     with serving(_replay(example, addr)) as server:
         service = run(identify(addr, server.port, timeout=3.0))
-        findings, skipped = _scan(addr, server.port)
+        findings, skipped = scan_host(addr, server.port)
     assert service.name == service_name, service
     assert skipped == []
     assert {f.rule_id for f in findings} == expected_ids(example)

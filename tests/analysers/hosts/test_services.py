@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import ftplib
-import ipaddress
 import secrets
 import socket
 import ssl
@@ -22,21 +21,18 @@ from analysers.hosts.servers import (
     nginx,
     postgres,
     redis,
+    scan_host,
     slapd,
     smtpd,
     sshd,
     vsftpd,
 )
 from mamori.analysers.hosts import _memcache, _smtp, _wire
-from mamori.analysers.hosts.analyser import HostAnalyser, discover_targets
 from mamori.analysers.hosts.checks_ssh import OUTDATED
 from mamori.analysers.hosts.checks_tls import Handshake, handshake
 from mamori.analysers.hosts.checks_unauth import check_unauth
 from mamori.analysers.hosts.discovery import run
 from mamori.analysers.hosts.probes import identify
-from mamori.analysers.interface import AnalyserSettings
-from mamori.model import Finding, Skipped
-from mamori.scope import Scope
 
 # example file → (server kind, 127.0.0.x address it listens on)
 CASES = {
@@ -92,23 +88,13 @@ def _server(kind: str, example: Path, addr: str, tmp: Path) -> Iterator[int]:
             yield port
 
 
-def _scan(addr: str, port: int) -> tuple[list[Finding], list[Skipped]]:
-    scope = Scope(allow_paths=(), cidrs=(ipaddress.ip_network(f"{addr}/32"),),
-                  ports=frozenset({port}))  # fmt: skip
-    targets = discover_targets(scope)
-    assert [t.locator for t in targets] == [f"{addr}:{port}"]
-    results = list(HostAnalyser(AnalyserSettings(options={"host_timeout": 3.0})).analyse(targets))
-    return ([r for r in results if isinstance(r, Finding)],
-            [r for r in results if isinstance(r, Skipped)])  # fmt: skip
-
-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_labelled_example(name: str, tmp_path: Path) -> None:
     kind, addr = CASES[name]
     example = EXAMPLES / name
     with _server(kind, example, addr, tmp_path) as port:
         service = run(identify(addr, port, timeout=3.0))
-        findings, skipped = _scan(addr, port)
+        findings, skipped = scan_host(addr, port)
     assert service.name == SERVICE[kind]
     assert skipped == []
     got = {f.rule_id for f in findings} - {OUTDATED.id}  # depends on the installed OpenSSH
@@ -124,7 +110,7 @@ def test_redis_password_never_appears_in_output(tmp_path: Path) -> None:
     with redis(
         EXAMPLES / "safe/redis_auth.conf", "127.0.0.30", tmp_path, password=password
     ) as port:
-        findings, _ = _scan("127.0.0.30", port)
+        findings, _ = scan_host("127.0.0.30", port)
         service = run(identify("127.0.0.30", port, timeout=3.0))
     assert service.name == "redis" and "NOAUTH" in service.banner
     assert password not in repr(findings) + repr(service)
@@ -132,7 +118,7 @@ def test_redis_password_never_appears_in_output(tmp_path: Path) -> None:
 
 def test_weak_ssh_findings_name_the_algorithms_and_group_as_weak_crypto(tmp_path: Path) -> None:
     with sshd(EXAMPLES / "vulnerable/sshd_weak.conf", "127.0.0.31", tmp_path) as port:
-        findings, _ = _scan("127.0.0.31", port)
+        findings, _ = scan_host("127.0.0.31", port)
     by_id = {f.rule_id: f for f in findings}
     ciphers = by_id["HOST-SSH-WEAK-CIPHERS"]
     assert "3des-cbc" in ciphers.properties["algorithms"]
