@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 
 import pytest
@@ -41,7 +40,7 @@ def web(
     parse = WebAccessFormat().line_parser(SourceInfo("access.log", "access.log", T0))
     event = parse(raw, sec + 1)
     assert event is not None, raw
-    return dataclasses.replace(event, ts=T0 + dt.timedelta(seconds=sec))
+    return event._replace(ts=T0 + dt.timedelta(seconds=sec))
 
 
 def win(channel: str, event_id: int, sec: int = 0, **fields: str) -> LogEvent:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-import ahocorasick
+from ahocorasick_rs import AhoCorasick
 from sigma.conditions import (
     ConditionAND,
     ConditionFieldEqualsValueExpression,
@@ -48,6 +48,7 @@ __all__ = [
     "Predicate",
     "UnsupportedRule",
     "compile_condition",
+    "fields_read",
     "gate",
     "renamed",
     "required_event_ids",
@@ -59,9 +60,7 @@ class Doc:
     """One event as the predicates see it (built once per event)."""
 
     fields: Mapping[str, str]
-    """Original field values."""
-    lower: dict[str, str]
-    """Lower-cased field values."""
+    """Original field values (string tests lower-case the ones they read)."""
     text: str
     """Lower-cased raw line, for keyword rules."""
 
@@ -197,36 +196,30 @@ def _shape(value: SigmaType) -> tuple[str, str] | None:
 def _string_test(name: str, kind: str, values: tuple[str, ...]) -> Predicate:
     if kind == "eq":
         wanted = frozenset(values)
-        return lambda d: d.lower.get(name) in wanted
+        return lambda d: (v := d.fields.get(name)) is not None and v.lower() in wanted
     if kind == "start":
-        return lambda d: (v := d.lower.get(name)) is not None and v.startswith(values)
+        return lambda d: (v := d.fields.get(name)) is not None and v.lower().startswith(values)
     if kind == "end":
-        return lambda d: (v := d.lower.get(name)) is not None and v.endswith(values)
+        return lambda d: (v := d.fields.get(name)) is not None and v.lower().endswith(values)
     if len(values) == 1:
         needle = values[0]
-        return lambda d: (v := d.lower.get(name)) is not None and needle in v
+        return lambda d: (v := d.fields.get(name)) is not None and needle in v.lower()
     if "" in values:
-        return lambda d: name in d.lower
+        return lambda d: name in d.fields
     if len(values) > 4:
         auto = _automaton(values)
-        return lambda d: (v := d.lower.get(name)) is not None and _found(auto, v)
-    return lambda d: (v := d.lower.get(name)) is not None and any(n in v for n in values)
+        return lambda d: (v := d.fields.get(name)) is not None and _found(auto, v.lower())
+    return lambda d: (v := d.fields.get(name)) is not None and any(n in v.lower() for n in values)
 
 
-def _automaton(needles: Sequence[str]) -> ahocorasick.Automaton:
+def _automaton(needles: Sequence[str]) -> AhoCorasick:
     """One Aho-Corasick automaton finding any of ``needles`` (faster to build and to run than
     a regular expression alternating hundreds of literals, as SigmaHQ's lists do)."""
-    auto = ahocorasick.Automaton()
-    for needle in needles:
-        auto.add_word(needle, needle)
-    auto.make_automaton()
-    return auto
+    return AhoCorasick(list(dict.fromkeys(needles)))
 
 
-def _found(auto: ahocorasick.Automaton, text: str) -> bool:
-    for _ in auto.iter(text):
-        return True
-    return False
+def _found(auto: AhoCorasick, text: str) -> bool:
+    return bool(auto.find_matches_as_indexes(text))
 
 
 def _field_leaf(name: str, value: SigmaType) -> Predicate:
@@ -239,7 +232,7 @@ def _field_leaf(name: str, value: SigmaType) -> Predicate:
         return _compile_or([ConditionFieldEqualsValueExpression(name, v) for v in value.values])
     if isinstance(value, (SigmaNumber, SigmaBool)):
         text = str(value).lower()
-        return lambda d: d.lower.get(name) == text
+        return lambda d: (v := d.fields.get(name)) is not None and v.lower() == text
     if isinstance(value, SigmaNull):
         return lambda d: not d.fields.get(name)
     if isinstance(value, SigmaExists):
@@ -259,7 +252,11 @@ def _special_leaf(name: str, value: SigmaType) -> Predicate:
         return _compare_leaf(name, value)
     if isinstance(value, SigmaFieldReference):
         other = value.field
-        return lambda d: (v := d.lower.get(name)) is not None and v == d.lower.get(other)
+        return lambda d: (
+            (v := d.fields.get(name)) is not None
+            and (o := d.fields.get(other)) is not None
+            and v.lower() == o.lower()
+        )
     raise UnsupportedRule(f"field {name!r}: value type {type(value).__name__} not supported")
 
 
@@ -276,7 +273,9 @@ def _wildcard_leaf(name: str, value: SigmaString) -> Predicate:
     pattern = _regex(body, re.DOTALL | (0 if cased else re.IGNORECASE))
     if cased:
         return lambda d: (v := d.fields.get(name)) is not None and pattern.fullmatch(v) is not None
-    return lambda d: (v := d.lower.get(name)) is not None and pattern.fullmatch(v) is not None
+    return lambda d: (
+        (v := d.fields.get(name)) is not None and pattern.fullmatch(v.lower()) is not None
+    )
 
 
 def _regex(text: str, flags: int) -> re.Pattern[str]:
@@ -367,6 +366,23 @@ def renamed(node: object, names: Mapping[str, str]) -> object:
             return node
         return type(node)(args)  # type: ignore[arg-type]
     return node
+
+
+def fields_read(node: object) -> frozenset[str]:
+    """Every field the compiled ``node`` reads (:data:`TEXT` for the raw line of keywords).
+
+    The engine lower-cases only these fields of an event before evaluating it.
+    """
+    if isinstance(node, ConditionFieldEqualsValueExpression):
+        value = node.value
+        if isinstance(value, SigmaFieldReference):
+            return frozenset({node.field, value.field})
+        return frozenset({node.field})
+    if isinstance(node, ConditionValueExpression):
+        return frozenset({TEXT})
+    if isinstance(node, (ConditionAND, ConditionOR, ConditionNOT)):
+        return frozenset().union(*(fields_read(a) for a in node.args))
+    raise UnsupportedRule(f"unsupported condition element {type(node).__name__}")
 
 
 def required_event_ids(node: object) -> frozenset[str] | None:

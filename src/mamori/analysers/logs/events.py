@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import NamedTuple
+
+_NO_FIELDS: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +31,13 @@ class LogSource:
     """e.g. ``webserver``, ``process_creation``."""
 
 
-@dataclass(frozen=True, slots=True)
-class LogEvent:
-    """One normalised event."""
+class LogEvent(NamedTuple):
+    """One normalised event.
+
+    A named tuple rather than a frozen dataclass: one is built for every line read, and
+    building a tuple costs about a third of a frozen dataclass's ``__init__`` — a microsecond
+    per line saved, where the whole budget is a few.
+    """
 
     source: str
     """File (display path) or stream the event came from."""
@@ -39,7 +47,7 @@ class LogEvent:
     """Event time, timezone-aware (UTC when the source gave none); None if unparseable."""
     logsource: LogSource
     """Which Sigma logsource the event belongs to."""
-    fields: Mapping[str, str] = field(default_factory=dict)
+    fields: Mapping[str, str] = _NO_FIELDS
     """Normalised fields (Sigma taxonomy names), string values."""
     raw: str = ""
     """The original line (or a compact rendering of the record), for evidence."""

@@ -34,6 +34,7 @@ from mamori.analysers.logs.ingest.detect import sniff
 from mamori.analysers.logs.ingest.interface import (
     Bad,
     LineFormat,
+    LineParser,
     LogFormat,
     LogFormatError,
     SourceInfo,
@@ -131,8 +132,14 @@ def match_files(
     _NUMBERS = {id(rule): n for n, rule in enumerate(engine.rules)}
     workers = workers or default_workers()
     with paused_gc():
-        results = _settle_years(units, _run(units, workers), workers)
-    return _assemble(engine, files, units, results, errors)
+        results: list[_Result] = []
+        matches: list[list[Match]] = []
+        for unit, result in zip(units, _run(units, workers), strict=True):
+            results.append(result)  # matches are rebuilt here while workers read on
+            matches.append(_matches(engine, unit, result))
+        for i, result in _settle_years(units, results, workers):
+            results[i], matches[i] = result, _matches(engine, units[i], result)
+    return [m for part in matches for m in part], _reports(files, units, results, errors)
 
 
 def _plan(files: Sequence[tuple[str, str]], chunk: int) -> tuple[list[_Unit], dict[int, str]]:
@@ -188,13 +195,21 @@ def _count_newlines(fh: BinaryIO, start: int, end: int) -> int:
     return count
 
 
-def _run(units: list[_Unit], workers: int, states: list[YearState] | None = None) -> list[_Result]:
+def _run(
+    units: list[_Unit], workers: int, states: list[YearState] | None = None
+) -> Iterator[_Result]:
+    """Each unit's result, in unit order, as soon as it (and those before it) are done."""
     starts = states or [_START] * len(units)
     if workers <= 1 or len(units) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return [_read(unit, state) for unit, state in zip(units, starts, strict=True)]
+        yield from map(_read, units, starts)
+        return
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(min(workers, len(units))) as pool:
-        return pool.starmap(_read, zip(units, starts, strict=True), chunksize=1)
+        yield from pool.imap(_unpack, zip(units, starts, strict=True))
+
+
+def _unpack(job: tuple[_Unit, YearState]) -> _Result:
+    return _read(*job)
 
 
 def _read(unit: _Unit, state: YearState = _START) -> _Result:
@@ -212,20 +227,20 @@ def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
     assert _ENGINE is not None  # noqa: S101 - set by match_files
     source = unit.source
     summary = None
-    records: Iterator[LogEvent | Bad]
+    events: Iterator[LogEvent]
     if isinstance(unit.fmt, LineFormat):
         if isinstance(unit.fmt, SyslogFormat):
             parse, summary = unit.fmt.unit_parser(source, state)
         else:
             parse = unit.fmt.line_parser(source)
-        records = _line_records(unit, parse)
+        events = _line_events(unit, parse, result)
     else:
-        records = unit.fmt.read(source)
+        events = _counted(unit.fmt.read(source), result)
     numbers = _NUMBERS
     sources: dict[LogSource, int] = {}
     keep = _KEEP
     last: LogEvent | None = None
-    for match in _ENGINE.match(_counted(records, result)):
+    for match in _ENGINE.match(events):
         event = match.event
         if event is not last:
             last = event
@@ -237,14 +252,20 @@ def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
     result.years = summary() if summary is not None else None
 
 
-def _line_records(unit: _Unit, parse: object) -> Iterator[LogEvent | Bad]:
-    name = unit.fmt.name
+def _line_events(unit: _Unit, parse: LineParser, result: _Result) -> Iterator[LogEvent]:
+    """The events of a unit of a line log; bad lines are counted in ``result``."""
+    bad = result.first_bad
     for position, line, problem in iter_lines(unit.source.path, unit.start, unit.end, unit.first):
-        if problem:
-            yield Bad(position, problem)
-        elif line and not line.isspace():
-            event = parse(line, position)  # type: ignore[operator]
-            yield event if event is not None else Bad(position, f"not a {name} record")
+        if not problem:
+            if not line or line.isspace():
+                continue
+            if (event := parse(line, position)) is not None:
+                result.events += 1
+                yield event
+                continue
+        result.bad += 1
+        if len(bad) < _FIRST_BAD:
+            bad.append(position)
 
 
 def _counted(records: Iterator[LogEvent | Bad], result: _Result) -> Iterator[LogEvent]:
@@ -259,8 +280,11 @@ def _counted(records: Iterator[LogEvent | Bad], result: _Result) -> Iterator[Log
         yield item
 
 
-def _settle_years(units: list[_Unit], results: list[_Result], workers: int) -> list[_Result]:
-    """Re-read, from the right year state, units that started mid-file in the wrong year.
+def _settle_years(
+    units: list[_Unit], results: list[_Result], workers: int
+) -> Iterator[tuple[int, _Result]]:
+    """Re-read, from the right year state, units that started mid-file in the wrong year;
+    yield (unit index, new result) for each.
 
     A unit's inference evolves the same whatever year it starts from (roll-overs depend on
     months only), so the right start state of every unit follows from the reports alone and
@@ -283,30 +307,30 @@ def _settle_years(units: list[_Unit], results: list[_Result], workers: int) -> l
                           unit.first, state)  # fmt: skip
                 redo.append((i, state))
         state = (years.end[0] + shift, years.end[1])
-    settled = list(results)
-    again = _run([units[i] for i, _ in redo], workers, [s for _, s in redo])
-    for (i, _), result in zip(redo, again, strict=True):
-        settled[i] = result
-    return settled
+    if redo:
+        again = _run([units[i] for i, _ in redo], workers, [s for _, s in redo])
+        yield from zip((i for i, _ in redo), again, strict=True)
 
 
-def _assemble(
-    engine: SigmaEngine,
+def _matches(engine: SigmaEngine, unit: _Unit, result: _Result) -> list[Match]:
+    """The matches of one unit, with its events rebuilt."""
+    rules, sources, display = engine.rules, result.sources, unit.source.display
+    events = [
+        LogEvent(display, position, ts, sources[ls], fields, raw)
+        for position, ts, ls, fields, raw in result.matched
+    ]
+    return [Match(rules[rule], events[at]) for rule, at in result.matches]
+
+
+def _reports(
     files: Sequence[tuple[str, str]],
     units: list[_Unit],
     results: list[_Result],
     errors: dict[int, str],
-) -> tuple[list[Match], list[FileReport]]:
-    rules = engine.rules
-    matches: list[Match] = []
+) -> list[FileReport]:
     per_file: dict[int, list[_Result]] = {}
     for unit, result in zip(units, results, strict=True):
         per_file.setdefault(unit.file, []).append(result)
-        events = [
-            LogEvent(unit.source.display, position, ts, result.sources[ls], fields, raw)
-            for position, ts, ls, fields, raw in result.matched
-        ]
-        matches.extend(Match(rules[rule], events[at]) for rule, at in result.matches)
     reports: list[FileReport] = []
     for number, (path, display) in enumerate(files):
         shown = display or path
@@ -323,4 +347,4 @@ def _assemble(
             shown, sum(r.events for r in parts), sum(r.bad for r in parts), first_bad
         )
         reports.append(FileReport(shown, stats))
-    return matches, reports
+    return reports

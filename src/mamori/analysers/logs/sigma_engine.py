@@ -20,6 +20,8 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
+from typing import NamedTuple
 
 from sigma.exceptions import SigmaError
 from sigma.pipelines.common import windows_logsource_mapping
@@ -31,6 +33,7 @@ from mamori.analysers.logs._sigma_compile import (
     Predicate,
     UnsupportedRule,
     compile_condition,
+    fields_read,
     gate,
     renamed,
     required_event_ids,
@@ -46,9 +49,20 @@ from mamori.analysers.logs.sigma_load import (
 )
 from mamori.model import Severity
 
-__all__ = ["CompiledRule", "Match", "SigmaEngine", "rule_key", "severity_of", "techniques"]
+__all__ = [
+    "BATCH",
+    "CompiledRule",
+    "Match",
+    "SigmaEngine",
+    "rule_key",
+    "severity_of",
+    "techniques",
+]
 
 log = logging.getLogger(__name__)
+
+BATCH = 512
+"""Most events matched together (see :meth:`SigmaEngine.match`)."""
 
 _LEVELS = {
     "informational": Severity.INFO,
@@ -117,11 +131,12 @@ class CompiledRule:
     """The compiled condition."""
     gate: Gates | None = field(default=None, repr=False, compare=False)
     """A string test every match passes, used to index the rule."""
+    reads: frozenset[str] = field(default=frozenset(), repr=False, compare=False)
+    """Fields the predicate reads (:data:`._sigma_compile.TEXT` for the raw line)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Match:
-    """One event that matched one rule."""
+class Match(NamedTuple):
+    """One event that matched one rule (a named tuple: one is made per match)."""
 
     rule: CompiledRule
     """The rule."""
@@ -164,31 +179,50 @@ class SigmaEngine:
         self.rules.extend(compiled)
 
     def match(self, events: Iterable[LogEvent]) -> Iterator[Match]:
-        """Every (rule, event) match, in event order."""
-        plans = self._plans
-        for event in events:
-            ls, fields = event.logsource, event.fields
-            key = (
-                ls.product,
-                ls.service,
-                ls.category,
-                fields.get("Channel", ""),
-                fields.get("EventID", ""),
-                fields.get("program") or fields.get("service") or "",
-            )
-            plan = plans.get(key)
-            if plan is None:
-                plan = plans[key] = Plan(self.candidates(event))
+        """Every (rule, event) match, in event order.
+
+        Events are taken in batches of up to :data:`BATCH` (fewer when the iterable runs dry,
+        so a follower feeding one event at a time gets its matches at once): the keyword
+        needles of a batch are searched in one automaton pass per plan.
+        """
+        it = iter(events)
+        while batch := list(islice(it, BATCH)):
+            yield from self._match_batch(batch)
+
+    def _match_batch(self, batch: list[LogEvent]) -> Iterator[Match]:
+        chosen = [self._plan(event) for event in batch]
+        texts = [
+            event.raw.lower() if plan.wants_text else ""
+            for event, plan in zip(batch, chosen, strict=True)
+        ]
+        keywords = _scan(chosen, texts)
+        for i, (event, plan) in enumerate(zip(batch, chosen, strict=True)):
             if not plan:
                 continue
-            raw = event.raw
-            rules = plan.candidates(fields, raw)
+            fields = event.fields
+            rules = plan.candidates(fields, keywords.get(i))
             if not rules:
                 continue
-            doc = Doc(fields, {k: v.lower() for k, v in fields.items()}, raw.lower())
+            doc = Doc(fields, texts[i])
             for rule in rules:
                 if rule.predicate(doc):
                     yield Match(rule, event)
+
+    def _plan(self, event: LogEvent) -> Plan[CompiledRule]:
+        """The plan of ``event``'s dispatch key, cached under the key as the event spells it."""
+        ls, fields = event.logsource, event.fields
+        key = (
+            ls.product,
+            ls.service,
+            ls.category,
+            fields.get("Channel", ""),
+            fields.get("EventID", ""),
+            fields.get("program") or fields.get("service") or "",
+        )
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = self._plans[key] = Plan(self.candidates(event))
+        return plan
 
     def candidates(self, event: LogEvent) -> tuple[CompiledRule, ...]:
         """The rules that may apply to ``event`` (cached per dispatch key)."""
@@ -198,6 +232,19 @@ class SigmaEngine:
             found = tuple(r for r in self.rules if _applies(r, key))
             self._dispatch[key] = found
         return found
+
+
+def _scan(chosen: list[Plan[CompiledRule]], texts: list[str]) -> dict[int, list[tuple[int, ...]]]:
+    """Per event of a batch (by position), the keyword rules its lower-cased line points at."""
+    groups: dict[int, tuple[Plan[CompiledRule], list[int]]] = {}
+    for i, plan in enumerate(chosen):
+        if plan.text is not None:
+            groups.setdefault(id(plan), (plan, []))[1].append(i)
+    found: dict[int, list[tuple[int, ...]]] = {}
+    for plan, members in groups.values():
+        for at, ids in plan.scan([texts[i] for i in members]).items():
+            found[members[at]] = ids
+    return found
 
 
 def _condition(rule: SigmaRule) -> object:
@@ -223,6 +270,7 @@ def _compile(rule: SigmaRule, scope: Scope, tree: object = None) -> CompiledRule
         event_ids=required_event_ids(tree),
         predicate=compile_condition(tree),
         gate=gate(tree),
+        reads=fields_read(tree),
     )
 
 
