@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
+from collections.abc import Callable
 
 from mamori.analysers.logs.correlation import Correlator
-from mamori.analysers.logs.dedupe import Alert, dedupe
+from mamori.analysers.logs.dedupe import SAMPLE_LIMIT, Alert, dedupe
 from mamori.analysers.logs.events import LogEvent, LogSource
 from mamori.analysers.logs.sigma_engine import SigmaEngine
 from mamori.analysers.logs.sigma_load import load_text
@@ -158,3 +160,108 @@ def test_dedupe_one_alert_per_rule_group_and_window() -> None:
     summary = sorted((dict(a.group)["src_ip"], a.count) for a in alerts)
     assert summary == [("198.51.100.7", 1), ("203.0.113.9", 1), ("203.0.113.9", 10)]
     assert all(a.rule_id == "fail" for a in alerts)
+
+
+def at(when: dt.timedelta, user: str = "root", ip: str = "203.0.113.9", line: int = 0) -> LogEvent:
+    fields = {"outcome": "failure", "src_ip": ip, "user": user, "host": "web1"}
+    return LogEvent("auth.log", line or int(when.total_seconds()), T0 + when, SSHD, fields, "")
+
+
+def by_title(alerts: list[Alert], title: str) -> list[Alert]:
+    return [a for a in alerts if a.title == title]
+
+
+def test_window_holds_a_hit_exactly_timespan_old_and_not_one_more() -> None:
+    second = dt.timedelta(seconds=1)
+    edge = [at(0 * second), at(30 * second), at(60 * second)]
+    past = [at(0 * second), at(30 * second), at(60 * second + dt.timedelta(microseconds=1))]
+    (burst,) = by_title(run(edge)[0], "burst")
+    assert (burst.count, burst.first_seen, burst.last_seen) == (3, T0, T0 + 60 * second)
+    assert by_title(run(past)[0], "burst") == []
+
+
+def test_value_count_keeps_a_value_still_in_the_window_after_its_first_hit_left() -> None:
+    minute = dt.timedelta(minutes=1)
+    repeated = [at(0 * minute, "u1"), at(5 * minute, "u2"), at(9.9 * minute, "u1"),
+                at(10.1 * minute, "u3")]  # fmt: skip
+    left = [at(0 * minute, "u1"), at(5 * minute, "u2"), at(10.1 * minute, "u3")]
+    (spray,) = by_title(run(repeated)[0], "spray")
+    assert (spray.count, spray.first_seen) == (3, T0 + 5 * minute)
+    assert by_title(run(left)[0], "spray") == []
+
+
+def test_value_count_within_one_window_counts_every_hit_after_it_holds() -> None:
+    second = dt.timedelta(seconds=1)
+    events = [at(s * second, u) for s, u in ((0, "a"), (10, "b"), (20, "a"), (30, "c"), (40, "a"))]
+    (spray,) = by_title(run(events)[0], "spray")
+    assert (spray.count, spray.first_seen, spray.last_seen) == (5, T0, T0 + 40 * second)
+
+
+def test_long_burst_is_one_alert_with_the_first_events_as_sample() -> None:
+    events = [at(dt.timedelta(seconds=5 * i)) for i in range(50)]
+    (burst,) = by_title(run(events[::-1])[0], "burst")  # any input order
+    assert burst.count == 50 and burst.last_seen == T0 + dt.timedelta(seconds=245)
+    assert [e.position for e in burst.events] == [e.position for e in events[:SAMPLE_LIMIT]]
+
+
+def test_many_groups_fire_each_in_first_seen_order() -> None:
+    ips = [f"198.51.100.{i}" for i in range(12)]
+    events = [at(dt.timedelta(seconds=s), ip=ip) for s in range(3) for ip in ips]
+    events += [at(dt.timedelta(seconds=9), ip="192.0.2.1")]  # a group too small to fire
+    bursts = by_title(run(events)[0], "burst")
+    assert [dict(a.group)["src_ip"] for a in bursts] == ips
+    assert {a.count for a in bursts} == {3}
+
+
+def _plain_slide(hits: list[LogEvent], span: dt.timedelta, holds: Callable[..., bool]) -> list:
+    """Reference: push each hit into a window of the last ``span``; an alert opens when the
+    condition holds, and later hits that hold within ``span`` of the last one join it."""
+    alerts: list[list[object]] = []  # [count, first, last, positions]
+    window: list[LogEvent] = []
+    for hit in sorted(hits, key=lambda e: e.ts or T0):
+        assert hit.ts is not None
+        window = [h for h in window if h.ts is not None and hit.ts - h.ts <= span] + [hit]
+        if not holds(window):
+            continue
+        if alerts and hit.ts - alerts[-1][2] <= span:  # type: ignore[operator]
+            alerts[-1][0] += 1  # type: ignore[operator]
+            alerts[-1][2] = hit.ts
+            alerts[-1][3].append(hit.position)  # type: ignore[attr-defined]
+            continue
+        alerts.append([len(window), window[0].ts, hit.ts, [h.position for h in window]])
+    return [(c, f, la, tuple(p[:SAMPLE_LIMIT])) for c, f, la, p in alerts]  # type: ignore[index]
+
+
+def test_correlations_match_a_plain_sliding_window_on_random_bursts() -> None:
+    rnd = random.Random(5)  # noqa: S311 - test data
+    for _ in range(60):
+        t, events = 0, []
+        for _ in range(rnd.choice([5, 30, 120])):
+            t += rnd.choice([0, 10, 30, 60, 61, 300, 600, 601])
+            user, ip = rnd.choice("abcd"), rnd.choice(["x", "y"])
+            events.append(at(dt.timedelta(seconds=t), user, ip, line=len(events) + 1))
+        alerts = run(events)[0]
+        for title, span, holds in (
+            ("burst", dt.timedelta(minutes=1), lambda w: len(w) >= 3),
+            ("spray", dt.timedelta(minutes=10), lambda w: len({h.fields["user"] for h in w}) >= 3),
+        ):
+            for ip in ("x", "y"):
+                mine = [a for a in by_title(alerts, title) if dict(a.group)["src_ip"] == ip]
+                got = [(a.count, a.first_seen, a.last_seen, tuple(e.position for e in a.events))
+                       for a in mine]  # fmt: skip
+                hits = [e for e in events if e.fields["src_ip"] == ip]
+                assert got == _plain_slide(hits, span, holds), (title, ip, events)
+
+
+def test_dedupe_orders_by_first_seen_and_keeps_untimed_matches_last() -> None:
+    loaded = load_text(RULES)
+    engine = SigmaEngine(loaded.rules)
+    untimed = LogEvent("auth.log", 99, None, SSHD, {"outcome": "failure", "src_ip": "-"}, "")
+    late = ev(7200, "failure", ip="198.51.100.7", user="unknown")
+    events = [untimed, late, ev(60, "failure"), ev(0, "failure")]
+    alerts = dedupe(engine.match(events))
+    assert [(a.group, a.count, a.first_seen) for a in alerts] == [
+        ((("host", "web1"), ("src_ip", "203.0.113.9"), ("user", "root")), 2, T0),
+        ((("host", "web1"), ("src_ip", "198.51.100.7")), 1, late.ts),
+        ((), 1, None),
+    ]

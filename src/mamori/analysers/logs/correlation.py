@@ -9,16 +9,25 @@ one alert. A correlation may refer to another correlation: the lower one's alert
 
 Base rules referenced only by correlations that do not set ``generate: true`` are not
 reported on their own (Sigma 2.0 semantics); correlation alerts always are.
+
+This runs serially over every match of a scan, so it is written for speed, with the same
+results as sliding each hit through a queue: a rule's hits are read once (times, group values)
+and shared by every correlation that refers to it; groups too small to fire are never built;
+a window is a pair of positions in a group's time-sorted hits, and an alert is built once, from
+the positions that held, rather than grown hit by hit.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
-from collections import Counter, defaultdict, deque
+import operator
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import NamedTuple
+from itertools import chain, islice
+from typing import NamedTuple, cast
 
 from sigma.correlations import (
     SigmaCorrelationCondition,
@@ -27,6 +36,14 @@ from sigma.correlations import (
     SigmaCorrelationType,
 )
 
+from mamori.analysers.logs._windows import (
+    at_least,
+    counted,
+    distinct,
+    distinct_growing,
+    ordered,
+    window_start,
+)
 from mamori.analysers.logs.dedupe import SAMPLE_LIMIT, Alert
 from mamori.analysers.logs.events import LogEvent
 from mamori.analysers.logs.sigma_engine import Match, rule_key, severity_of
@@ -46,28 +63,38 @@ _SUPPORTED = frozenset(
     }
 )
 _OPS: dict[SigmaCorrelationConditionOperator, Callable[[float, float], bool]] = {
-    SigmaCorrelationConditionOperator.GT: lambda a, b: a > b,
-    SigmaCorrelationConditionOperator.GTE: lambda a, b: a >= b,
-    SigmaCorrelationConditionOperator.EQ: lambda a, b: a == b,
-    SigmaCorrelationConditionOperator.NEQ: lambda a, b: a != b,
+    SigmaCorrelationConditionOperator.GT: operator.gt,
+    SigmaCorrelationConditionOperator.GTE: operator.ge,
+    SigmaCorrelationConditionOperator.EQ: operator.eq,
+    SigmaCorrelationConditionOperator.NEQ: operator.ne,
 }
+_AT_LEAST = frozenset({SigmaCorrelationConditionOperator.GT, SigmaCorrelationConditionOperator.GTE})
+_TEMPORAL = frozenset({SigmaCorrelationType.TEMPORAL, SigmaCorrelationType.TEMPORAL_ORDERED})
+_PLAIN_WINDOW = frozenset({SigmaCorrelationType.EVENT_COUNT, SigmaCorrelationType.TEMPORAL_ORDERED})
+"""Types whose window is "not older than newest - timespan" (the others count, and compare
+"newest - oldest > timespan": the same for fixed UTC offsets, but each keeps its own)."""
 
 
 class Hit(NamedTuple):
-    """One input to a correlation: a rule match, or an alert of a lower correlation.
+    """An alert of a lower correlation, as an input to a higher one.
 
-    A named tuple rather than a frozen dataclass: one is made per matching event, and building
-    a tuple costs a fraction of a frozen dataclass's ``__init__``.
+    A rule match enters a correlation as its :class:`LogEvent` itself (the rule is known from
+    the list it is in); only a lower correlation's alerts are wrapped.
     """
 
     ref: str
-    """Key (id or slug) of the rule it came from."""
+    """Key (id or slug) of the correlation it came from."""
     ts: dt.datetime
-    """When it happened."""
+    """When it happened (the alert's last time seen)."""
     fields: Mapping[str, str]
-    """Fields to group and count on."""
+    """Fields to group and count on (the alert's group)."""
     events: tuple[LogEvent, ...]
     """The events behind it."""
+
+
+_Member = LogEvent | Hit
+_Key = tuple[tuple[str, str], ...]
+_Value = str | tuple[str, ...]
 
 
 class Correlator:
@@ -97,20 +124,27 @@ class Correlator:
                and isinstance(r.condition.fieldref, str)}
         )  # fmt: skip
         """Event fields the correlations read (group-by fields, their aliases, counted fields)."""
+        self._plans = [_Plan(rule) for rule in self.rules]
 
     def run(self, matches: Iterable[Match]) -> list[Alert]:
         """Every correlation alert for ``matches``."""
-        hits: dict[str, list[Hit]] = defaultdict(list)
+        hits: dict[str, list[_Member]] = defaultdict(list)
         needed = self.needed
         for m in matches:
-            key, event = m.rule.rule_id, m.event
-            if key in needed and event.ts is not None:
-                hits[key].append(Hit(key, event.ts, event.fields, (event,)))
+            key = m.rule.rule_id
+            if key in needed:
+                event = m.event
+                if event.ts is not None:
+                    hits[key].append(event)
+        read = {key: _RuleHits(key, found, derived=False) for key, found in hits.items()}
         alerts: list[Alert] = []
-        for rule in self.rules:
-            fired = _evaluate(rule, hits)
-            key = rule_key(rule)
-            hits[key] = [_as_hit(key, a) for a in fired if a.last_seen is not None]
+        for plan in self._plans:
+            fired = plan.evaluate(read)
+            key = plan.template.rule_id
+            lower: list[_Member] = [_as_hit(key, a) for a in fired if a.last_seen is not None]
+            read.pop(key, None)
+            if lower:
+                read[key] = _RuleHits(key, lower, derived=True)
             alerts.extend(fired)
         return alerts
 
@@ -151,29 +185,78 @@ def _group_fields(rule: SigmaCorrelationRule) -> dict[str, tuple[tuple[str, str]
     return spec
 
 
-def _evaluate(rule: SigmaCorrelationRule, hits: Mapping[str, list[Hit]]) -> list[Alert]:
-    refs = [rule_key(ref.rule) for ref in rule.rules or ()]
-    spec = _group_fields(rule)
-    groups: dict[tuple[tuple[str, str], ...], list[Hit]] = defaultdict(list)
-    for ref in dict.fromkeys(refs):
-        pairs = spec[ref]
-        if len(pairs) == 1:  # the usual case: one group-by field, keyed by its value alone
-            (name, actual), by_value = pairs[0], defaultdict(list)
-            for hit in hits.get(ref, ()):
-                by_value[hit.fields.get(actual, "")].append(hit)
-            for value, members in by_value.items():
-                groups[((name, value),)].extend(members)
-            continue
-        for hit in hits.get(ref, ()):
-            fields = hit.fields
-            groups[tuple([(name, fields.get(actual, "")) for name, actual in pairs])].append(hit)
-    least = _fewest_hits(rule, refs)
-    alerts: list[Alert] = []
-    for group, members in groups.items():
-        if len(members) >= least:
-            members.sort(key=lambda h: h.ts)
-            alerts.extend(_slide(rule, refs, group, members))
-    return alerts
+class _RuleHits:
+    """One rule's hits in match order, and what correlations read of them, each read once."""
+
+    __slots__ = ("derived", "groups", "hits", "key", "ordered", "ts")
+
+    def __init__(self, key: str, hits: list[_Member], derived: bool) -> None:
+        self.key = key
+        """Key of the rule."""
+        self.hits = hits
+        """The hits, in match order."""
+        self.derived = derived
+        """Whether they are a lower correlation's alerts."""
+        self.ts = cast(list[dt.datetime], [hit.ts for hit in hits])
+        """Their times."""
+        self.ordered = all(map(operator.le, self.ts, islice(self.ts, 1, None)))
+        """Whether they are already in time order (one log read in turn)."""
+        self.groups: dict[tuple[str, ...], tuple[list[_Value], Counter[_Value]]] = {}
+        """Per group-by spec: each hit's group value, and how many hits share each value."""
+
+    def group_values(self, fields: tuple[str, ...]) -> tuple[list[_Value], Counter[_Value]]:
+        """Each hit's group value (one field's value, or a tuple of several), and their counts."""
+        found = self.groups.get(fields)
+        if found is None:
+            columns: list[list[_Value]] = [
+                [hit.fields.get(name, "") for hit in self.hits] for name in fields
+            ]
+            values: list[_Value]
+            if len(columns) == 1:
+                values = columns[0]
+            else:  # several fields, or none: a tuple of the values
+                values = list(zip(*columns, strict=True)) if columns else [()] * len(self.hits)
+            found = self.groups[fields] = (values, Counter(values))
+        return found
+
+
+def _gather(values: list[_Value], counts: Counter[_Value], least: int) -> dict[_Value, list[int]]:
+    """The positions of the hits of each group with ``least`` hits or more, first-seen order."""
+    groups: dict[_Value, list[int]] = {v: [] for v, n in counts.items() if n >= least}
+    if not groups:
+        return groups
+    find = groups.get
+    for i, value in enumerate(values):
+        members = find(value)
+        if members is not None:
+            members.append(i)
+    return groups
+
+
+def _merged(
+    found: list[_RuleHits],
+) -> tuple[list[_Member], list[dt.datetime], list[str] | None, bool]:
+    """The hits of several rules one after the other, their times, rules, and if in order."""
+    if len(found) == 1:
+        return found[0].hits, found[0].ts, None, found[0].ordered
+    hits = list(chain.from_iterable(r.hits for r in found))
+    tags = list(chain.from_iterable([r.key] * len(r.hits) for r in found))
+    return hits, list(chain.from_iterable(r.ts for r in found)), tags, False
+
+
+def _group_values(
+    each: list[tuple[list[_Value], Counter[_Value]]],
+) -> tuple[list[_Value], Counter[_Value]]:
+    """The group values of several rules' hits one after the other, and their counts."""
+    if len(each) == 1:
+        return each[0]
+    values = list(chain.from_iterable(v for v, _ in each))
+    return values, Counter(values)
+
+
+def _picker(hits: list[_Member], positions: list[int]) -> Callable[[int], _Member]:
+    """Hit ``i`` of a group, from the group's ``positions`` among ``hits``."""
+    return lambda i: hits[positions[i]]
 
 
 def _fewest_hits(rule: SigmaCorrelationRule, refs: list[str]) -> int:
@@ -182,7 +265,7 @@ def _fewest_hits(rule: SigmaCorrelationRule, refs: list[str]) -> int:
     Most groups (one source address that failed once) have fewer and are never slid.
     """
     cond = rule.condition
-    if rule.type in (SigmaCorrelationType.TEMPORAL, SigmaCorrelationType.TEMPORAL_ORDERED):
+    if rule.type in _TEMPORAL:
         return len(set(refs))
     if not isinstance(cond, SigmaCorrelationCondition):
         return 1
@@ -193,132 +276,155 @@ def _fewest_hits(rule: SigmaCorrelationRule, refs: list[str]) -> int:
     return 1
 
 
-class _Window:
-    """The hits of one group within ``timespan`` of the newest, with the counts a type needs."""
+class _Plan:
+    """One correlation rule, prepared once: its references, window, condition and alert."""
 
-    __slots__ = ("fieldref", "hits", "refs", "span", "values")
+    __slots__ = ("cond", "fields", "kind", "least", "names", "refs", "span", "template")
 
-    def __init__(self, span: dt.timedelta, fieldref: str, by_ref: bool) -> None:
-        self.span = span
-        self.fieldref = fieldref
-        self.hits: deque[Hit] = deque()
-        self.values: Counter[str] | None = Counter() if fieldref else None
-        self.refs: Counter[str] | None = Counter() if by_ref else None
-
-    def push(self, hit: Hit) -> None:
-        hits = self.hits
-        hits.append(hit)
-        if self.values is None and self.refs is None:
-            oldest = hit.ts - self.span
-            while hits[0].ts < oldest:
-                hits.popleft()
-            return
-        self._count(hit, 1)
-        while hit.ts - hits[0].ts > self.span:
-            self._count(hits.popleft(), -1)
-
-    def _count(self, hit: Hit, step: int) -> None:
-        if self.refs is not None:
-            self.refs[hit.ref] += step
-        if self.values is not None:
-            value = hit.fields.get(self.fieldref, "")
-            if value:
-                self.values[value] += step
-                if not self.values[value]:
-                    del self.values[value]
-
-
-class _Building:
-    """A correlation alert while hits keep joining it (turned into an :class:`Alert` once)."""
-
-    __slots__ = ("count", "events", "first", "last")
-
-    def __init__(self, window: Sequence[Hit]) -> None:
-        self.events = [e for h in window for e in h.events][:SAMPLE_LIMIT]
-        self.first: dt.datetime | None = window[0].ts
-        self.last: dt.datetime = window[-1].ts
-        self.count = len(window)
-
-    def extend(self, hit: Hit) -> None:
-        for event in hit.events:
-            if len(self.events) < SAMPLE_LIMIT:
-                self.events.append(event)
-            if event.ts is not None and (self.first is None or event.ts < self.first):
-                self.first = event.ts
-        self.count += 1
-        self.last = hit.ts
-
-    def alert(self, rule: SigmaCorrelationRule, group: tuple[tuple[str, str], ...]) -> Alert:
-        return Alert(
+    def __init__(self, rule: SigmaCorrelationRule) -> None:
+        cond = rule.condition
+        assert isinstance(cond, SigmaCorrelationCondition)  # noqa: S101 - checked at construction
+        self.cond = cond
+        """The condition (its operator and count; for value_count, the counted field)."""
+        self.kind = rule.type
+        """Correlation type."""
+        self.refs = [rule_key(ref.rule) for ref in rule.rules or ()]
+        """Keys of the referenced rules, in the rule's order."""
+        spec = _group_fields(rule)
+        self.fields = {ref: tuple(field for _, field in pairs) for ref, pairs in spec.items()}
+        """Per referenced key: the fields its hits are grouped on (group-by, through aliases)."""
+        self.names = tuple(rule.group_by or ())
+        """The group-by names, as the alert's group spells them."""
+        self.span = dt.timedelta(seconds=rule.timespan.seconds)
+        """The window."""
+        self.least = _fewest_hits(rule, self.refs)
+        """The fewest hits a group needs to be worth sliding."""
+        self.template = Alert(
             rule_id=rule_key(rule),
             title=rule.title,
             severity=severity_of(rule.level.name if rule.level else "", Severity.HIGH),
             tags=tuple(str(t) for t in rule.tags),
             correlation=rule.type.name.lower(),
-            group=tuple(sorted(group)),
-            first_seen=self.first,
-            last_seen=self.last,
-            count=self.count,
-            events=tuple(self.events),
+            group=(),
+            first_seen=None,
+            last_seen=None,
+            count=1,
             description=rule.description or "",
             references=tuple(rule.references),
         )
+        """The fields every alert of the rule shares."""
+
+    def evaluate(self, read: Mapping[str, _RuleHits]) -> list[Alert]:
+        """The rule's alerts over the hits of the rules it refers to, group by group."""
+        refs = list(dict.fromkeys(self.refs))
+        found = [read[ref] for ref in refs if ref in read]
+        every = self.kind in _TEMPORAL
+        if not found or (every and len(found) < len(refs)):
+            return []  # a rule without hits: no group can hold them all
+        hits, ts, tags, ordered = _merged(found)
+        values, counts = _group_values([r.group_values(self.fields[r.key]) for r in found])
+        derived = any(r.derived for r in found)
+        alerts: list[Alert] = []
+        for value, positions in _gather(values, counts, self.least).items():
+            if not ordered:
+                positions.sort(key=ts.__getitem__)  # stable: equal times keep rule, match order
+            rules = [tags[i] for i in positions] if tags else None
+            if rules and every and len(set(rules)) < len(refs):
+                continue
+            times = list(map(ts.__getitem__, positions))
+            alerts += self._slide(value, times, _picker(hits, positions), rules, derived)
+        return alerts
+
+    def _slide(
+        self,
+        value: _Value,
+        ts: list[dt.datetime],
+        pick: Callable[[int], _Member],
+        refs: list[str] | None,
+        derived: bool,
+    ) -> list[Alert]:
+        """Alerts of one group: hit ``i`` is ``pick(i)`` at ``ts[i]`` (in time order)."""
+        held = self._held(ts, pick, refs or [self.refs[0]] * len(ts))
+        if not held:
+            return []
+        key = (
+            ((self.names[0], value),)
+            if isinstance(value, str)
+            else tuple(zip(self.names, value, strict=True))
+        )
+        group, span, alerts = tuple(sorted(key)), self.span, []
+        if ts[held[-1]] - ts[held[0]] <= span:  # no gap: one alert (the common case)
+            return [self._alert(group, ts, pick, held, derived)]
+        start, n = 0, len(held)
+        while start < n:
+            end = start + 1
+            while end < n and ts[held[end]] - ts[held[end - 1]] <= span:
+                end += 1  # within timespan of the last hit that held: joins the open alert
+            alerts.append(self._alert(group, ts, pick, held[start:end], derived))
+            start = end
+        return alerts
+
+    def _held(
+        self, ts: list[dt.datetime], pick: Callable[[int], _Member], refs: list[str]
+    ) -> list[int]:
+        """Indices of the hits after which the condition holds on their window."""
+        cond, kind, span = self.cond, self.kind, self.span
+        if kind is SigmaCorrelationType.EVENT_COUNT:
+            if cond.op in _AT_LEAST:
+                return at_least(ts, span, self.least)
+            return counted(ts, span, _OPS[cond.op], cond.count)
+        if kind is SigmaCorrelationType.VALUE_COUNT:
+            name, test = str(cond.fieldref), _OPS[cond.op]
+            values = (pick(i).fields.get(name, "") for i in range(len(ts)))  # read as needed
+            if ts[-1] - ts[0] <= span:  # nothing ever leaves the window
+                return distinct_growing(values, len(ts), test, cond.count, cond.op in _AT_LEAST)
+            return distinct(ts, list(values), span, test, cond.count)
+        if kind is SigmaCorrelationType.TEMPORAL:
+            return distinct(ts, refs, span, operator.ge, len(set(self.refs)))
+        return ordered(ts, refs, span, self.refs)
+
+    def _alert(
+        self,
+        group: _Key,
+        ts: list[dt.datetime],
+        pick: Callable[[int], _Member],
+        held: list[int],
+        derived: bool,
+    ) -> Alert:
+        """The alert opened by ``held[0]``'s window and joined by the rest of ``held``."""
+        start, rest = held[0], held[1:]
+        low = window_start(ts, start, self.span, self.kind in _PLAIN_WINDOW)
+        first = ts[low]
+        if derived:
+            first = _earliest(first, map(pick, rest))
+        return dataclasses.replace(
+            self.template,
+            group=group,
+            first_seen=first,
+            last_seen=ts[held[-1]],
+            count=start - low + len(held),
+            events=_sample(map(pick, chain(range(low, start + 1), rest))),
+        )
 
 
-def _slide(
-    rule: SigmaCorrelationRule,
-    refs: list[str],
-    group: tuple[tuple[str, str], ...],
-    members: list[Hit],
-) -> list[Alert]:
-    cond = rule.condition
-    assert isinstance(cond, SigmaCorrelationCondition)  # noqa: S101 - checked at construction
-    span = dt.timedelta(seconds=rule.timespan.seconds)
-    kind = rule.type
-    fieldref = str(cond.fieldref) if isinstance(cond.fieldref, str) else ""
-    window = _Window(span, fieldref if kind is SigmaCorrelationType.VALUE_COUNT else "",
-                     kind is SigmaCorrelationType.TEMPORAL)  # fmt: skip
-    holds = _condition(kind, cond, refs, window)
-    built: list[_Building] = []
-    current: _Building | None = None
-    for hit in members:
-        window.push(hit)
-        if not holds(hit):
-            continue
-        if current is not None and hit.ts - current.last <= span:
-            current.extend(hit)
-            continue
-        current = _Building(window.hits)
-        built.append(current)
-    return [b.alert(rule, group) for b in built]
+def _earliest(first: dt.datetime, hits: Iterable[_Member]) -> dt.datetime:
+    """``first``, or an earlier time of an event behind a lower correlation's alert."""
+    for hit in hits:
+        if isinstance(hit, Hit):
+            for event in hit.events:
+                if event.ts is not None and event.ts < first:
+                    first = event.ts
+    return first
 
 
-def _condition(
-    kind: SigmaCorrelationType,
-    cond: SigmaCorrelationCondition,
-    refs: list[str],
-    window: _Window,
-) -> Callable[[Hit], bool]:
-    """Whether the correlation's condition holds once ``hit`` has entered ``window``."""
-    if kind is SigmaCorrelationType.EVENT_COUNT:
-        op, count = _OPS[cond.op], cond.count
-        return lambda hit: bool(op(len(window.hits), count))
-    if kind is SigmaCorrelationType.VALUE_COUNT:
-        op, count = _OPS[cond.op], cond.count
-        return lambda hit: bool(op(len(window.values or ()), count))
-    if kind is SigmaCorrelationType.TEMPORAL:
-        seen = window.refs
-        assert seen is not None  # noqa: S101 - a temporal window counts its rules
-        return lambda hit: all(seen[r] > 0 for r in refs)
-    return lambda hit: hit.ref == refs[-1] and _in_order(refs, window.hits)
-
-
-def _in_order(refs: list[str], window: Iterable[Hit]) -> bool:
-    """Whether hits of ``refs[0]``, ``refs[1]``… occur in that order within ``window``."""
-    step = 0
-    for hit in window:
-        if hit.ref == refs[step]:
-            step += 1
-            if step == len(refs):
-                return True
-    return False
+def _sample(hits: Iterable[_Member]) -> tuple[LogEvent, ...]:
+    """The first :data:`SAMPLE_LIMIT` events behind ``hits``."""
+    events: list[LogEvent] = []
+    for hit in hits:
+        if isinstance(hit, Hit):
+            events.extend(hit.events)
+        else:
+            events.append(hit)
+        if len(events) >= SAMPLE_LIMIT:
+            break
+    return tuple(events[:SAMPLE_LIMIT])

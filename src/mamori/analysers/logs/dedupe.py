@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from mamori.analysers.logs.events import LogEvent
 from mamori.analysers.logs.sigma_engine import CompiledRule, Match, techniques
@@ -44,6 +45,9 @@ ENTITY_FIELDS: Mapping[str, str] = {
 """Event fields that name an entity, and the entity kind each names."""
 
 _NOT_ENTITIES = frozenset({"", "-", "?", "n/a", "unknown", "null", "(null)", "::1", "127.0.0.1"})
+_ENTITY_NAMES = tuple(sorted(ENTITY_FIELDS))
+_ENTITY_SET = frozenset(ENTITY_FIELDS)
+_EVENT_TS = attrgetter("event.ts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +91,21 @@ class Alert:
 
 def entities(fields: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
     """The (field, value) pairs of ``fields`` that name an entity, sorted."""
-    return tuple(
-        sorted(
+    if len(fields) < len(_ENTITY_NAMES):  # few fields (matched events keep few): walk them
+        pairs = [
             (name, value)
-            for name in ENTITY_FIELDS
+            for name, value in fields.items()
+            if name in _ENTITY_SET and value.lower() not in _NOT_ENTITIES
+        ]
+        if len(pairs) > 1:
+            pairs.sort()
+        return tuple(pairs)
+    return tuple(  # names in sorted order, each once: the pairs come out sorted
+        [
+            (name, value)
+            for name in _ENTITY_NAMES
             if (value := fields.get(name, "")).lower() not in _NOT_ENTITIES
-        )
+        ]
     )
 
 
@@ -139,28 +152,39 @@ class _Open:
 
 def dedupe(matches: Iterable[Match], window: dt.timedelta = DEFAULT_WINDOW) -> list[Alert]:
     """One alert per rule, group key and window, from matches in any order."""
-    ordered = sorted(matches, key=lambda m: (m.event.ts is None, m.event.ts or dt.datetime.min))
     open_alerts: dict[tuple[str, tuple[tuple[str, str], ...]], _Open] = {}
     done: list[_Open] = []
     groups: dict[int, tuple[tuple[str, str], ...]] = {}  # by id(event): matches share events
-    for match in ordered:
+    for match in _in_time_order(matches):
         event = match.event
         group = groups.get(id(event))
         if group is None:
             group = groups[id(event)] = entities(event.fields)
         key = (match.rule.rule_id, group)
         current = open_alerts.get(key)
-        if current is not None and (
-            event.ts is None or current.last is None or event.ts - current.last <= window
-        ):
-            current.absorb(event)
-            continue
         if current is not None:
+            if event.ts is None or current.last is None or event.ts - current.last <= window:
+                current.absorb(event)
+                continue
             done.append(current)
         open_alerts[key] = _Open(match.rule, event, group)
     done.extend(open_alerts.values())
-    return sorted((o.alert() for o in done), key=_order)
+    return _in_order([o.alert() for o in done])
 
 
-def _order(alert: Alert) -> tuple[bool, dt.datetime, str]:
-    return (alert.first_seen is None, alert.first_seen or dt.datetime.min, alert.rule_id)
+def _in_time_order(matches: Iterable[Match]) -> list[Match]:
+    """``matches`` by event time (stable), those without a time last in their order."""
+    matches = matches if isinstance(matches, list) else list(matches)
+    timed = [m for m in matches if m.event.ts is not None]
+    untimed = [] if len(timed) == len(matches) else [m for m in matches if m.event.ts is None]
+    timed.sort(key=_EVENT_TS)
+    return timed + untimed if untimed else timed
+
+
+def _in_order(alerts: list[Alert]) -> list[Alert]:
+    """``alerts`` by first time seen then rule (stable), those never seen at a time last."""
+    timed = [a for a in alerts if a.first_seen is not None]
+    timed.sort(key=attrgetter("first_seen", "rule_id"))
+    if len(timed) < len(alerts):
+        timed += sorted((a for a in alerts if a.first_seen is None), key=attrgetter("rule_id"))
+    return timed
