@@ -7,14 +7,15 @@ gates (see :func:`._sigma_compile.gate`; a match passes at least one):
 * prefixes and suffixes in dicts keyed by their first / last *k* characters, one dict per
   length *k* (so ``\\whoami.exe`` is keyed on all of it, not on a shared ``exe``);
 * substrings in one Aho-Corasick automaton per field (``ahocorasick_rs``, Rust, with SIMD
-  prefilters): one pass over the event's value finds every needle of every rule at once.
-  Keyword rules are gated the same way on the event's raw line
-  (:data:`._sigma_compile.TEXT`), one pass over a whole batch of lines.
+  prefilters). Keyword rules are gated the same way on the event's raw line
+  (:data:`._sigma_compile.TEXT`).
 
-What a field's value points at depends on the value alone, and logs repeat their values (one
-user agent, method or program on thousands of lines), so each field keeps a bounded memo of
-value → rule positions: a repeated value costs one dict look-up. An event then evaluates only
-the rules its values point at, plus the few with no gate, in the order the rules were given.
+Events are indexed a batch at a time, column by column: a field's values across the batch are
+joined into one text and searched in one automaton pass (one call instead of one per event),
+and the exact/prefix/suffix tables keep a bounded memo of value → rule positions, since logs
+repeat their values (one user agent, method or program on thousands of lines). An event then
+evaluates only the rules its values point at, plus the few with no gate, in the order the
+rules were given.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ MAX_KEY = 16
 MEMO_LIMIT = 2048
 """Most values one field remembers. When the memo is full it starts afresh if it was earning
 its keep (more look-ups answered than values held), else the field stops memoising: a field
-whose values rarely repeat (a URI with a session id, a command line) gains nothing from it."""
+whose values rarely repeat (a URI with a session id) gains nothing from it."""
 
 _MEMO_LONGEST = 256
 """Longer values are not memoised (they rarely repeat and would hold memory)."""
@@ -101,11 +102,26 @@ class _Needles:
         """Per needle, in the automaton's order."""
         self.search = AhoCorasick(list(table)).find_matches_as_indexes
 
-    def found(self, text: str) -> Iterator[tuple[int, _Ids]]:
-        """(start, rule positions) of every occurrence of every needle in ``text``."""
+    def scan(self, values: Sequence[str | None]) -> Iterator[tuple[int, _Ids]]:
+        """(position in ``values``, rule positions) for every needle found in a value,
+        lower-cased — one automaton pass over the values joined by newlines.
+
+        A needle found across a join is reported for the earlier value: one extra candidate,
+        never a missed one (candidates are only evaluated, not trusted).
+        """
+        where = [i for i, v in enumerate(values) if v]
+        if not where:
+            return
+        texts = [values[i] or "" for i in where]
+        joined = "\n".join(texts)
+        low = joined.lower()
+        if len(low) != len(joined):  # a character lower-cases to two: offsets move
+            texts = [t.lower() for t in texts]
+            low = "\n".join(texts)
+        starts = list(accumulate(map((1).__add__, map(len, texts[:-1])), initial=0))
         ids = self.ids
-        for needle, start, _ in self.search(text, overlapping=True):
-            yield start, ids[needle]
+        for needle, start, _ in self.search(low, overlapping=True):
+            yield where[bisect_right(starts, start) - 1], ids[needle]
 
 
 def _automaton(table: Mapping[str, set[int]]) -> _Needles | None:
@@ -113,21 +129,22 @@ def _automaton(table: Mapping[str, set[int]]) -> _Needles | None:
 
 
 class _Lookup:
-    """A sealed :class:`_FieldIndex`: the rule positions a value points at.
-
-    :attr:`memo` remembers them per value; the plan reads it inline and calls the look-up
-    only on a miss.
+    """A sealed :class:`_FieldIndex`: the rule positions a value of the field points at
+    through exact, prefix and suffix tests (memoised per value), and its substring needles.
     """
 
-    __slots__ = ("ends", "equals", "memo", "misses", "present", "since", "starts", "stopped",
-                 "within")  # fmt: skip
+    __slots__ = ("ends", "equals", "exact", "memo", "misses", "present", "since", "starts",
+                 "stopped", "within")  # fmt: skip
 
     def __init__(self, index: _FieldIndex) -> None:
         self.present = frozenset(index.present)
         self.equals = dict(index.equals)
         self.starts = _by_length(index.starts)
         self.ends = _by_length(index.ends)
+        self.exact = bool(self.present or self.equals or self.starts or self.ends)
+        """Whether the field has tests other than substrings."""
         self.within = _automaton(index.within)
+        """The field's substring needles, or None."""
         self.memo: dict[str, _Ids] = {}
         """Value → rule positions (sorted), for values seen lately."""
         self.misses = 0
@@ -137,9 +154,24 @@ class _Lookup:
         self.stopped = False
         """Whether this field stopped memoising (its values rarely repeat)."""
 
-    def __call__(self, value: str, events: int) -> _Ids:
-        """Positions of the rules ``value`` points at, after a memo miss; ``events`` is how
-        many events the plan has seen (to judge whether memoising pays)."""
+    def add(self, values: Sequence[str | None], parts: list[list[_Ids]], events: int) -> None:
+        """Append to ``parts[i]`` what ``values[i]`` points at, for every value."""
+        if self.exact:
+            memo = self.memo
+            for i, value in enumerate(values):
+                if value is not None:
+                    ids = memo.get(value)
+                    if ids is None:
+                        ids = self._missed(value, events)
+                    if ids:
+                        parts[i].append(ids)
+        if self.within is not None:
+            for i, ids in self.within.scan(values):
+                parts[i].append(ids)
+
+    def _missed(self, value: str, events: int) -> _Ids:
+        """What ``value`` points at, after a memo miss; ``events`` is how many events the
+        plan has seen (to judge whether memoising pays)."""
         found = self._compute(value.lower())
         if self.stopped:
             return found
@@ -159,9 +191,6 @@ class _Lookup:
             found.update(by_key.get(value[:k], ()))
         for k, by_key in self.ends:
             found.update(by_key.get(value[-k:], ()))
-        if self.within is not None and value:
-            for _, ids in self.within.found(value):
-                found.update(ids)
         return tuple(sorted(found))
 
 
@@ -187,53 +216,34 @@ class Plan(Generic[R]):
         text = indexes.pop(TEXT, None)
         self.text = _automaton(text.within) if text is not None else None
         """Automaton of the keyword rules' needles, run over the lower-cased raw line."""
-        lookups = [(name, _Lookup(index)) for name, index in indexes.items()]
-        self.fields: tuple[tuple[str, dict[str, _Ids], _Lookup], ...] = tuple(
-            (name, lookup.memo, lookup) for name, lookup in lookups
+        self.fields: tuple[tuple[str, _Lookup], ...] = tuple(
+            (name, _Lookup(index)) for name, index in indexes.items()
         )
-        """Per gated field: its name, its look-up's memo and the look-up."""
+        """Per gated field: its name and its look-up."""
         self.events = 0
         """Events the plan has been asked about."""
         self._chosen: dict[_Ids, tuple[R, ...]] = {}
         self.wants_text = self.text is not None or any(TEXT in rule.reads for rule in self.rules)
-        """Whether the lower-cased raw line is needed (keyword rules)."""
+        """Whether the raw line is read (keyword rules)."""
 
     def __bool__(self) -> bool:
         return bool(self.rules)
 
-    def scan(self, texts: Sequence[str]) -> dict[int, list[_Ids]]:
-        """Per text (by position; lower-cased raw lines), the keyword rules its needles point
-        at — one automaton pass over all of them joined by newlines.
+    def candidates(
+        self, fields: Sequence[Mapping[str, str]], raws: Sequence[str]
+    ) -> list[tuple[R, ...]]:
+        """Per event of a batch (its fields and raw line), the rules worth evaluating on it,
+        each once, in plan order."""
+        self.events += len(fields)
+        parts: list[list[_Ids]] = [[self.always] if self.always else [] for _ in fields]
+        for name, lookup in self.fields:
+            lookup.add([f.get(name) for f in fields], parts, self.events)
+        if self.text is not None:
+            for i, ids in self.text.scan(raws):
+                parts[i].append(ids)
+        return [self._chosen_rules(p) for p in parts]
 
-        A needle found across a join points at the earlier line: one extra candidate, never a
-        missed one (candidates are only evaluated, not trusted).
-        """
-        found: dict[int, list[_Ids]] = {}
-        if self.text is None or not texts:
-            return found
-        starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
-        for start, ids in self.text.found("\n".join(texts)):
-            found.setdefault(bisect_right(starts, start) - 1, []).append(ids)
-        return found
-
-    def candidates(self, fields: Mapping[str, str], keywords: list[_Ids] | None) -> tuple[R, ...]:
-        """The rules worth evaluating on an event, each once, in plan order.
-
-        ``keywords`` are what :meth:`scan` found in the event's line (None: nothing).
-        """
-        self.events += 1
-        parts: list[_Ids] = keywords or []
-        for name, memo, lookup in self.fields:
-            value = fields.get(name)
-            if value is None:
-                continue
-            ids = memo.get(value)
-            if ids is None:
-                ids = lookup(value, self.events)
-            if ids:
-                parts.append(ids)
-        if self.always:
-            parts.append(self.always)
+    def _chosen_rules(self, parts: list[_Ids]) -> tuple[R, ...]:
         if not parts:
             return ()
         ids = parts[0] if len(parts) == 1 else tuple(sorted(set().union(*parts)))

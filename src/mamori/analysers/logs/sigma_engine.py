@@ -190,20 +190,11 @@ class SigmaEngine:
             yield from self._match_batch(batch)
 
     def _match_batch(self, batch: list[LogEvent]) -> Iterator[Match]:
-        chosen = [self._plan(event) for event in batch]
-        texts = [
-            event.raw.lower() if plan.wants_text else ""
-            for event, plan in zip(batch, chosen, strict=True)
-        ]
-        keywords = _scan(chosen, texts)
-        for i, (event, plan) in enumerate(zip(batch, chosen, strict=True)):
-            if not plan:
-                continue
-            fields = event.fields
-            rules = plan.candidates(fields, keywords.get(i))
+        chosen = _candidates(batch, [self._plan(event) for event in batch])
+        for event, (rules, wants_text) in zip(batch, chosen, strict=True):
             if not rules:
                 continue
-            doc = Doc(fields, texts[i])
+            doc = Doc(event.fields, event.raw.lower() if wants_text else "")
             for rule in rules:
                 if rule.predicate(doc):
                     yield Match(rule, event)
@@ -234,16 +225,21 @@ class SigmaEngine:
         return found
 
 
-def _scan(chosen: list[Plan[CompiledRule]], texts: list[str]) -> dict[int, list[tuple[int, ...]]]:
-    """Per event of a batch (by position), the keyword rules its lower-cased line points at."""
+def _candidates(
+    batch: list[LogEvent], plans: list[Plan[CompiledRule]]
+) -> list[tuple[tuple[CompiledRule, ...], bool]]:
+    """Per event of a batch, the rules to evaluate and whether they read the raw line — each
+    plan indexes its events together (see :class:`._sigma_index.Plan`)."""
     groups: dict[int, tuple[Plan[CompiledRule], list[int]]] = {}
-    for i, plan in enumerate(chosen):
-        if plan.text is not None:
+    for i, plan in enumerate(plans):
+        if plan:
             groups.setdefault(id(plan), (plan, []))[1].append(i)
-    found: dict[int, list[tuple[int, ...]]] = {}
+    found: list[tuple[tuple[CompiledRule, ...], bool]] = [((), False)] * len(batch)
     for plan, members in groups.values():
-        for at, ids in plan.scan([texts[i] for i in members]).items():
-            found[members[at]] = ids
+        events = [batch[i] for i in members]
+        rules = plan.candidates([e.fields for e in events], [e.raw for e in events])
+        for i, chosen in zip(members, rules, strict=True):
+            found[i] = (chosen, plan.wants_text)
     return found
 
 
