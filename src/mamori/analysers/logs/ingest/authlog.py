@@ -11,7 +11,8 @@ the Sigma-style fields it can read from it: ``user``, ``src_ip``, ``src_port``,
 * PAM lines of any program: ``user``, ``ruser``, ``tty``, ``src_ip`` (from ``rhost``).
 
 Dispatch is on the program, then on a cheap substring test, so unrelated lines cost one dict
-look-up; the regexes are compiled once.
+look-up; the regexes are compiled once. :data:`SSHD_AUTH` and :data:`SSHD_OUTCOMES` let a line
+parser read sshd's log-in verdicts in the same regex match as the line's header.
 """
 
 from __future__ import annotations
@@ -19,13 +20,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["AUTH_PROGRAMS", "extract"]
+__all__ = ["AUTH_PROGRAMS", "SSHD_AUTH", "SSHD_OUTCOMES", "extract"]
 
 _IP = r"(?P<ip>[0-9A-Fa-f:.]+[0-9A-Fa-f]|[\w.-]+)"
-_SSHD_AUTH = re.compile(
-    r"^(?P<verb>Accepted|Failed|Postponed) (?P<method>\S+) for (?:invalid user )?(?P<user>.*?)"
+SSHD_AUTH = (
+    r"(?P<verb>Accepted|Failed|Postponed) (?P<method>\S+) for (?:invalid user )?(?P<user>.*?)"
     rf" from {_IP} port (?P<port>\d+)"
 )
+"""Regex text (unanchored, no flags) of sshd's ``<verb> <method> for <user> from <ip> port <n>``
+message, with groups ``verb``, ``method``, ``user``, ``ip`` and ``port``."""
+SSHD_OUTCOMES = {"Accepted": "success", "Failed": "failure", "Postponed": "failure"}
+"""The ``outcome`` of each verb of :data:`SSHD_AUTH`."""
+_SSHD_AUTH = re.compile("^" + SSHD_AUTH)
 _SSHD_INVALID = re.compile(rf"^[Ii]nvalid user (?P<user>.*?) from {_IP}(?: port (?P<port>\d+))?")
 _IP_PORT = re.compile(r"(?<![\w.:-])(?P<ip>[0-9A-Fa-f:.]*[0-9A-Fa-f]|[\w.-]+) port (?P<port>\d+)")
 _SSHD_USER = re.compile(r"\buser (\S*) |for (?:invalid user )?(\S*) from ")
@@ -86,7 +92,7 @@ def _sshd(message: str, fields: dict[str, str]) -> None:
         fields["src_ip"] = m["ip"]
         fields["src_port"] = m["port"]
         fields["auth_method"] = m["method"]
-        fields["outcome"] = "success" if m["verb"] == "Accepted" else "failure"
+        fields["outcome"] = SSHD_OUTCOMES[m["verb"]]
         if "invalid user" in message[: m.end()]:
             fields["invalid_user"] = "true"
         return

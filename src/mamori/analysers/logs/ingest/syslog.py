@@ -42,11 +42,20 @@ __all__ = [
 
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
 _TAG = r"(?:(?P<prog>[^\s\[:]{1,64})(?:\[(?P<pid>\d+)\])?: ?)?(?P<msg>.*)"
-_BSD = re.compile(
+_BSD_HEAD = (
     r"^(?:<(?P<pri>\d{1,3})>)?(?P<stamp>[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d)(?:\.\d+)? "
-    r"(?P<host>\S+) " + _TAG,
+    r"(?P<host>\S+) "
+)
+_BSD = re.compile(_BSD_HEAD + _TAG, re.DOTALL)
+# _BSD, except that an sshd log-in verdict is matched by the first branch, whose groups are
+# those _TAG and then authlog's own match of the message would give (only the sshd[pid] tag
+# shape and _SSHD_AUTH's text are accepted, so the message starts where _TAG's does).
+_BSD_SSHD = re.compile(
+    _BSD_HEAD + r"(?:(?P<sprog>sshd(?:-session)?)(?:\[(?P<spid>\d+)\])?: ?"
+    rf"(?P<smsg>(?-s:{authlog.SSHD_AUTH}).*)|{_TAG})",
     re.DOTALL,
 )
+_SMSG, _PORT = _BSD_SSHD.groupindex["smsg"], _BSD_SSHD.groupindex["port"]
 _RFC3339 = re.compile(
     r"^(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?(?:Z|[+-]\d\d:\d\d)) (?P<host>\S+) "
     + _TAG,
@@ -70,6 +79,8 @@ _FACILITIES = (
 ).split()
 _SEVERITIES = "emerg alert crit err warning notice info debug".split()
 _SOURCES: dict[str, LogSource] = {}
+_SECONDS = {f"{s:02d}": dt.timedelta(seconds=s) for s in range(60)}
+_MAX_MINUTES = 4096
 
 
 def service_for(program: str, auth_file: bool) -> str:
@@ -134,8 +145,13 @@ class _YearTracker:
             self.first, self.first_year = (month, day), self._year
         return dt.datetime(self._year, month, day, h, m, s, tzinfo=dt.UTC)
 
+    @property
+    def state(self) -> YearState:
+        """Where inference stands now."""
+        return self._year, self._last_month
+
     def summary(self) -> YearSummary:
-        return YearSummary(self.first, self.first_year, (self._year, self._last_month))
+        return YearSummary(self.first, self.first_year, self.state)
 
 
 def first_year(anchor: dt.datetime, month: int, day: int) -> int:
@@ -154,28 +170,45 @@ def year_at(anchor: dt.datetime, state: YearState, month: int, day: int) -> int:
 
 
 class _StampCache:
-    """Parses stamps, reusing the last result (consecutive lines often share a second)."""
+    """Parses stamps, reusing earlier results: the last stamp (consecutive lines often share a
+    second) and, for year-less stamps, the start of each minute seen in the current year and
+    month (a stamp of that month leaves year inference as it is, so only its second is new)."""
 
-    __slots__ = ("_iso", "_last", "_last_ts", "_years")
+    __slots__ = ("_iso", "_last", "_last_ts", "_minutes", "_years")
 
     def __init__(self, anchor: dt.datetime, state: YearState = (0, 0)) -> None:
         self._years = _YearTracker(anchor, state)
         self._last = ""
         self._last_ts: dt.datetime | None = None
         self._iso: dict[str, dt.datetime | None] = {}
+        self._minutes: dict[str, dt.datetime] = {}
 
     def bsd(self, stamp: str) -> dt.datetime | None:
         """``Mar  5 02:21:05`` with its inferred year; None when it is not a real date."""
         if stamp == self._last:
             return self._last_ts
+        minute = self._minutes.get(stamp[:12])
+        second = _SECONDS.get(stamp[13:15])
+        ts = self._infer(stamp) if minute is None or second is None else minute + second
+        self._last, self._last_ts = stamp, ts
+        return ts
+
+    def _infer(self, stamp: str) -> dt.datetime | None:
+        """:meth:`bsd` the long way, through year inference; remembers the stamp's minute."""
+        years = self._years
+        before = years.state
         month = _MONTHS.get(stamp[:3])
         try:
-            ts = None if month is None else self._years.stamp(
+            ts = None if month is None else years.stamp(
                 month, int(stamp[4:6]), int(stamp[7:9]), int(stamp[10:12]), int(stamp[13:15])
             )  # fmt: skip
         except ValueError:
             ts = None
-        self._last, self._last_ts = stamp, ts
+        if years.state != before or len(self._minutes) >= _MAX_MINUTES:
+            self._minutes.clear()
+        second = _SECONDS.get(stamp[13:15])
+        if ts is not None and second is not None:
+            self._minutes[stamp[:12]] = ts - second
         return ts
 
     def summary(self) -> YearSummary:
@@ -222,6 +255,53 @@ def _add_sd(sd: str, fields: dict[str, str]) -> None:
             fields[f"sd.{element['id']}.{param['k']}"] = param["v"].replace('\\"', '"')
 
 
+def _sshd_auth_fields(
+    pri: str | None, host: str, program: str, pid: str | None, message: str,
+    verb: str, method: str, user: str, ip: str, port: str, head: int,
+) -> dict[str, str]:  # fmt: skip
+    """The fields of a line :data:`_BSD_SSHD` matched by its sshd branch, in the order the
+    general path (:data:`_TAG`, then :func:`.authlog.extract`) adds them; ``head`` is the
+    length of the message part that :data:`.authlog.SSHD_AUTH` matched."""
+    if pri is None and pid:
+        fields = {"host": host, "program": program, "pid": pid, "message": message}
+    else:
+        fields = {} if pri is None else _pri_fields(pri)
+        fields["host"] = host
+        fields["program"] = program
+        if pid:
+            fields["pid"] = pid
+        fields["message"] = message
+    fields["user"] = user
+    fields["src_ip"] = ip
+    fields["src_port"] = port
+    fields["auth_method"] = method
+    fields["outcome"] = authlog.SSHD_OUTCOMES[verb]
+    if "invalid user" in message and "invalid user" in message[:head]:
+        fields["invalid_user"] = "true"
+    return fields
+
+
+_Header = tuple[dt.datetime | None, dict[str, str], str, str | None, str | None, str]
+"""What a line's header gives: time, fields so far, host, program, pid, message."""
+
+
+def _structured(line: str, stamps: _StampCache) -> _Header | None:
+    """The header of an RFC 3339-prefixed or RFC 5424 line; None when it is neither."""
+    if m := _RFC3339.match(line):
+        stamp, host, program, pid, message = m.groups()
+        return stamps.iso(stamp), {}, host, program, pid, message
+    if m := _RFC5424.match(line):
+        pri, stamp, host, program, pid, msgid, sd, message = m.groups()
+        fields = _pri_fields(pri)
+        if sd != "-":
+            _add_sd(sd, fields)
+        if msgid != "-":
+            fields["msgid"] = msgid
+        message = (message or "").removeprefix("\ufeff")
+        return stamps.iso(stamp), fields, host, program, None if pid == "-" else pid, message
+    return None
+
+
 class SyslogFormat(LineFormat):
     """Syslog text files in any of the three common line shapes."""
 
@@ -237,38 +317,41 @@ class SyslogFormat(LineFormat):
         self, source: SourceInfo, state: YearState = (0, 0)
     ) -> tuple[LineParser, Callable[[], YearSummary]]:
         """A parser for lines of ``source`` read from year-inference ``state``, and a function
-        that tells afterwards what the lines did to year inference (see :mod:`..shards`)."""
+        that tells afterwards what the lines did to year inference (see :mod:`..shards`).
+
+        An RFC 3164 line costs one match of :data:`_BSD_SSHD`; sshd log-in verdicts are read
+        from that match, other messages by :func:`.authlog.extract`."""
         display = source.display
         stamps = _StampCache(source.mtime, state)
         sources = _SourceCache(source.name in _AUTH_FILES)
-        bsd, rfc3339, rfc5424 = _BSD.match, _RFC3339.match, _RFC5424.match
-        extract = authlog.extract
+        match, bsd_time, extract = _BSD_SSHD.match, stamps.bsd, authlog.extract
+        sshd = linux_logsource("sshd")
 
         def parse(line: str, position: int) -> LogEvent | None:
-            fields: dict[str, str]
-            if m := bsd(line):
-                pri, stamp, host, program, pid, message = m.groups()
-                ts = stamps.bsd(stamp)
-                if ts is None:
-                    return None
-                fields = {} if pri is None else _pri_fields(pri)
-            elif m := rfc3339(line):
-                stamp, host, program, pid, message = m.groups()
-                ts = stamps.iso(stamp)
-                fields = {}
-            elif m := rfc5424(line):
-                pri, stamp, host, program, pid, msgid, sd, message = m.groups()
-                ts = stamps.iso(stamp)
-                fields = _pri_fields(pri)
-                if sd != "-":
-                    _add_sd(sd, fields)
-                if msgid != "-":
-                    fields["msgid"] = msgid
-                if pid == "-":
-                    pid = None
-                message = (message or "").removeprefix("\ufeff")
-            else:
+            if (m := match(line)) is None:
+                return structured(line, position)
+            pri, stamp, host, sprog, spid, smsg, verb, method, user, ip, port, prog, pid, msg = (
+                m.groups()
+            )
+            if (ts := bsd_time(stamp)) is None:
                 return None
+            if verb is None:
+                fields = {} if pri is None else _pri_fields(pri)
+                return event(line, position, ts, fields, host, prog, pid, msg)
+            head = m.end(_PORT) - m.start(_SMSG)
+            fields = _sshd_auth_fields(
+                pri, host, sprog, spid, smsg, verb, method, user, ip, port, head
+            )
+            return LogEvent(display, position, ts, sshd, fields, line)
+
+        def structured(line: str, position: int) -> LogEvent | None:
+            header = _structured(line, stamps)
+            return None if header is None else event(line, position, *header)
+
+        def event(
+            line: str, position: int, ts: dt.datetime | None, fields: dict[str, str],
+            host: str, program: str | None, pid: str | None, message: str,
+        ) -> LogEvent:  # fmt: skip
             program = program or ""
             fields["host"] = host
             fields["program"] = program
