@@ -4,7 +4,9 @@
    rules (``rules/windows`` of ../shared/data/sigma), Mamori in-process vs. Zircolite run as
    a separate program from its own virtualenv (never part of Mamori). Each runs in its own
    child process; peak RSS is that child's own ``ru_maxrss``.
-2. Lines: a synthetic auth.log and access.log (with attacks mixed in), parsed and detected
+2. Lines: a synthetic auth.log and access.log with the variety of real ones (sshd password,
+   key and invalid-user logins, PAM sessions, disconnects, sudo and cron lines; static assets,
+   API calls with ids, searches, several user agents, attacks mixed in), parsed and detected
    with Mamori's pack plus SigmaHQ's linux/builtin and web rules.
 
     .venv/bin/python bench/logs.py [--zircolite /tmp/zirco] [--lines 200000]
@@ -16,6 +18,7 @@ without it only Mamori is measured.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
@@ -88,26 +91,87 @@ def mamori_lines(n: int, workers: int) -> None:
 
 
 def _write_lines(folder: Path, n: int) -> list[Path]:
+    """An auth.log and an access.log of ``n`` lines each, with the variety of real ones."""
     rnd = random.Random(7)  # noqa: S311 - synthetic data
     auth, access = folder / "auth.log", folder / "access.log"
-    users = ["root", "admin", "deploy", "oracle", "alice", "bob"]
-    with auth.open("w") as fh:
-        for i in range(n):
-            ip = f"198.51.{rnd.randrange(256)}.{rnd.randrange(256)}"
-            s = i % 60
-            verb = "Failed" if rnd.random() < 0.3 else "Accepted"
-            user = rnd.choice(users)
-            head = f"Mar  3 10:{(i // 60) % 60:02d}:{s:02d} web1 sshd[{1000 + i % 97}]"
-            fh.write(f"{head}: {verb} password for {user} from {ip} port {40000 + i} ssh2\n")
-    paths = ["/", "/login", "/item?id=42", "/static/app.js", "/search?q=shoes",
-             "/item?id=1%20UNION%20SELECT%20pw", "/dl?f=../../etc/passwd"]  # fmt: skip
-    with access.open("w") as fh:
-        for i in range(n):
-            ip = f"203.0.{rnd.randrange(256)}.{rnd.randrange(256)}"
-            path = paths[0 if rnd.random() < 0.5 else rnd.randrange(len(paths))]
-            fh.write(f'{ip} - - [03/Mar/2026:10:{(i // 60) % 60:02d}:{i % 60:02d} +0000] '
-                     f'"GET {path} HTTP/1.1" 200 512 "-" "Mozilla/5.0"\n')  # fmt: skip
+    auth.write_text(_lines(rnd, n, _AUTH, "{syslog} bastion1 {body}\n"))
+    access.write_text(_lines(rnd, n, _ACCESS, "{body}\n"))
     return [auth, access]
+
+
+_AUTH = [  # (share of lines, message after the host)
+    (20, "sshd[{pid}]: Failed password for {user} from {attacker} port {port} ssh2"),
+    (10, "sshd[{pid}]: Failed password for {user} from {ip} port {port} ssh2"),
+    (15, "sshd[{pid}]: Accepted publickey for {user} from {ip} port {port} ssh2: ED25519 k3"),
+    (10, "sshd[{pid}]: Invalid user {user}{n} from {attacker} port {port}"),
+    (10, "sshd[{pid}]: pam_unix(sshd:session): session opened for user {user}(uid=1000) by "
+         "(uid=0)"),
+    (10, "sshd[{pid}]: Disconnected from user {user} {ip} port {port}"),
+    (8, "sshd[{pid}]: Connection closed by authenticating user {user} {ip} port {port} "
+        "[preauth]"),
+    (7, "CRON[{pid}]: pam_unix(cron:session): session opened for user root(uid=0) by (uid=0)"),
+    (5, "sudo[{pid}]:    {user} : TTY=pts/{n} ; PWD=/home/{user} ; USER=root ; "
+        "COMMAND=/usr/bin/systemctl restart app{n}"),
+    (5, "sshd[{pid}]: Received disconnect from {ip} port {port}:11: disconnected by user"),
+]  # fmt: skip
+
+
+def _request(client: str, target: str, agent: str = "{agent}") -> str:
+    """A combined-format access line template."""
+    return f'{client} - - [{{clf}}] "GET {target} HTTP/1.1" {{status}} {{id}} "{{ref}}" "{agent}"'
+
+
+_ACCESS = [  # (share of requests, line); attacks come from a few addresses
+    (30, _request("{ip}", "/static/{kind}/app.{n:x}.{kind}")),
+    (25, _request("{ip}", "/api/v1/accounts/{id}/transactions?page={n}")),
+    (15, _request("{ip}", "/search?q={word}&p={n}")),
+    (15, _request("{ip}", "{page}")),
+    (5, _request("{attacker}", "/item?id={n}%20UNION%20SELECT%20password%20FROM%20users--")),
+    (5, _request("{attacker}", "/download?file=..%2F..%2F..%2Fetc%2Fpasswd&n={id}")),
+    (5, _request("{attacker}", "/{probe}?{id}", "{scanner}")),
+]
+_START = dt.datetime(2026, 3, 3, 9, 0)
+_NETS = ["198.51", "203.0", "10.20", "192.0"]
+_CHOICES = {
+    "user": ["root", "admin", "deploy", "oracle", "alice", "bob", "svc-backup", "ubuntu", "git"],
+    "kind": ["js", "css", "png"],
+    "word": ["loan", "deposit", "fx+rate", "atm", "card"],
+    "page": ["/", "/login", "/logout", "/healthz", "/favicon.ico"],
+    "probe": [".env", ".git/config", "wp-login.php", "admin/"],
+    "status": 12 * ["200"] + 3 * ["304"] + 3 * ["302"] + ["404", "500"],
+    "ref": ["-", "-", "https://online.bank.example/", "https://online.bank.example/login"],
+    "agent": 8 * [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_3 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0",
+    ] + ["kube-probe/1.29", "curl/8.5.0", "python-requests/2.32.3",
+         "Googlebot/2.1 (+http://www.google.com/bot.html)"],
+    "scanner": ["sqlmap/1.8.11#stable", "Nikto/2.5.0", "curl/8.5.0"],
+}  # fmt: skip
+
+
+def _values(rnd: random.Random, i: int) -> dict[str, object]:
+    """Random values for one line's template."""
+    at = _START + dt.timedelta(seconds=i)
+    values: dict[str, object] = {k: rnd.choice(v) for k, v in _CHOICES.items()}
+    values.update(
+        ip=f"{rnd.choice(_NETS)}.{rnd.randrange(256)}.{rnd.randrange(256)}",
+        attacker=f"192.0.2.{rnd.randrange(24)}",
+        port=40000 + rnd.randrange(9999), pid=1000 + i % 9000, n=rnd.randrange(64),
+        id=rnd.randrange(10**6),
+        syslog=f"{at:%b} {at.day:2d} {at:%H:%M:%S}", clf=f"{at:%d/%b/%Y:%H:%M:%S} +0900",
+    )  # fmt: skip
+    return values
+
+
+def _lines(rnd: random.Random, n: int, table: list[tuple[int, str]], line: str) -> str:
+    """``n`` lines: ``line`` filled with a template drawn from ``table`` by share."""
+    weights, templates = zip(*table, strict=True)
+    out = []
+    for i, template in enumerate(rnd.choices(templates, weights, k=n)):
+        values = _values(rnd, i)
+        out.append(line.format(body=template.format(**values), **values))
+    return "".join(out)
 
 
 def zircolite(folder: Path) -> dict[str, float]:

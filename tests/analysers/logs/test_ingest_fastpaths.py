@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import re
 
 import pytest
@@ -143,3 +144,30 @@ def test_remembered_request_fields_are_the_split_ones_and_never_shared() -> None
     other = parse(ACCESS_LINES[1], 3)
     assert other is not None
     assert list(other.fields) == ["c-ip", "sc-status", "sc-bytes", "cs-username", *request]
+
+
+def clf_time_afresh(text: str) -> dt.datetime | None:
+    """A CLF stamp built from its parts, with nothing remembered (the reference)."""
+    try:
+        sign = -1 if text[21] == "-" else 1
+        offset = dt.timedelta(hours=int(text[22:24]), minutes=int(text[24:26]))
+        return dt.datetime(
+            int(text[7:11]), webaccess._MONTHS[text[3:6]], int(text[0:2]),
+            int(text[12:14]), int(text[15:17]), int(text[18:20]), tzinfo=dt.timezone(sign * offset),
+        )  # fmt: skip
+    except (KeyError, ValueError, IndexError):
+        return None
+
+
+def test_clf_stamps_from_remembered_minutes_equal_stamps_built_afresh() -> None:
+    rnd = random.Random(5)  # noqa: S311 - test data
+    parts = [
+        ["01", "29", "30", "31", "00", " 5"], ["Mar", "Feb", "Dec", "Foo", "mar"],
+        ["2024", "2026", "0000"], ["00", "23", "24"], ["00", "59", "60"],
+        [":"], ["00", "59", "60", "-1", " 3", "٣٣"], ["+0900", "-0700", "-0000", "+99xx", "+09"],
+    ]  # fmt: skip
+    for _ in range(20_000):
+        d, m, y, h, mi, sep, s, z = (rnd.choice(p) for p in parts)
+        text = f"{d}/{m}/{y}:{h}:{mi}{sep}{s} {z}"[: rnd.choice([99, 99, 99, rnd.randrange(27)])]
+        got, expected = webaccess.parse_clf_time(text), clf_time_afresh(text)
+        assert repr(got) == repr(expected), text

@@ -63,22 +63,41 @@ _SPACES = re.compile(r"\s+")
 _REQUEST_KEYS = frozenset({"request", "request_uri", "uri", "url", "c-uri"})
 _STATUS_KEYS = frozenset({"status", "status_code", "sc-status"})
 _MEMO = 4096
+_MINUTES: dict[str, dt.datetime] = {}
+_SECONDS = {f"{n:02d}": dt.timedelta(seconds=n) for n in range(60)}
+_ZONES: dict[str, dt.timezone] = {}
 
 
 def parse_clf_time(text: str) -> dt.datetime | None:
-    """``10/Oct/2000:13:55:36 -0700`` as an aware datetime; None if it is not one."""
+    """``10/Oct/2000:13:55:36 -0700`` as an aware datetime; None if it is not one.
+
+    Stamps of one minute share their start (remembered, keyed by the stamp without its
+    seconds); the seconds are set on it, with the same checks as building it afresh.
+    """
+    key = text[:17] + text[20:]
     try:
-        month = _MONTHS[text[3:6]]
-        tz = dt.timezone(
-            (-1 if text[21] == "-" else 1)
-            * dt.timedelta(hours=int(text[22:24]), minutes=int(text[24:26]))
-        )
-        return dt.datetime(
-            int(text[7:11]), month, int(text[0:2]),
-            int(text[12:14]), int(text[15:17]), int(text[18:20]), tzinfo=tz,
-        )  # fmt: skip
+        start = _MINUTES.get(key)
+        if start is None:
+            start = _memo(_MINUTES, key, _minute_start(text))
+        seconds = _SECONDS.get(text[18:20])
+        if seconds is not None:
+            return start + seconds
+        return start.replace(second=int(text[18:20]))  # " 5", "60"…: checked as afresh
     except (KeyError, ValueError, IndexError):
         return None
+
+
+def _minute_start(text: str) -> dt.datetime:
+    """The start of the minute of CLF stamp ``text`` (raises when it is not one)."""
+    month = _MONTHS[text[3:6]]
+    zone = text[21:26]
+    tz = _ZONES.get(zone)
+    if tz is None:
+        offset = dt.timedelta(hours=int(text[22:24]), minutes=int(text[24:26]))
+        tz = _memo(_ZONES, zone, dt.timezone(-offset if text[21] == "-" else offset))
+    return dt.datetime(
+        int(text[7:11]), month, int(text[0:2]), int(text[12:14]), int(text[15:17]), tzinfo=tz
+    )
 
 
 def _split_request(request: str, fields: dict[str, str]) -> None:
@@ -145,11 +164,10 @@ class WebAccessFormat(LineFormat):
         return _ACCESS.match(line) is not None
 
     def line_parser(self, source: SourceInfo) -> LineParser:
-        """A parser that remembers (up to :data:`_MEMO` each) the fields of each request line
-        and the time of each stamp: both repeat a lot, and both are pure functions."""
+        """A parser that remembers (up to :data:`_MEMO`) the fields of each request line: they
+        repeat a lot, and are a pure function of the line."""
         display = source.display
         match = _ACCESS.match
-        times: dict[str, dt.datetime | None] = {}
         requests: dict[str, dict[str, str]] = {}
 
         def parse(line: str, position: int) -> LogEvent | None:
@@ -167,9 +185,7 @@ class WebAccessFormat(LineFormat):
             if referer is not None:
                 fields["cs-referer"] = referer
                 fields["cs-user-agent"] = agent
-            if (ts := times.get(when)) is None:
-                ts = _memo(times, when, parse_clf_time(when))
-            return LogEvent(display, position, ts, WEBSERVER, fields, line)
+            return LogEvent(display, position, parse_clf_time(when), WEBSERVER, fields, line)
 
         return parse
 
