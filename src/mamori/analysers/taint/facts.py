@@ -5,7 +5,9 @@ non-flow checks need: imports, top-level definitions and constants, classes (bas
 written), functions (parameters, nested functions, decorators, the identifiers they mention)
 and the checks' hits. Facts depend on nothing but the module's text and display path, so they
 can be cached by content hash (:mod:`.cache`); the syntax tree itself is parsed again only for
-the modules whose functions the fixpoint actually analyses.
+the modules whose functions the fixpoint actually analyses. The syntax-tree walks it reads a
+module with (:func:`dotted_or_unknown` and :func:`statements`, re-exported here) are in
+:mod:`._syntax`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from mamori.analysers._gc import paused_gc
+from mamori.analysers.taint._syntax import Names, dotted_or_unknown, identifiers, statements
 from mamori.analysers.taint.checks import Hit, run_checks
 
 __all__ = [
@@ -158,7 +161,7 @@ def extract(name: str, path: str, is_package: bool, tree: ast.Module) -> ModuleF
         for n in tree.body
         if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
     )
-    top, by_function = _idents(tree)
+    top, by_function = identifiers(tree)
     facts.top_idents = " ".join(sorted(top[0]))
     facts.top_calls = " ".join(sorted(top[1]))
     idents = frozenset(top[0]).union(*(names for names, _ in by_function.values()))
@@ -189,16 +192,6 @@ def _interface(facts: ModuleFacts) -> str:
         sorted((f.qname, f.inner) for f in facts.functions),
     )
     return hashlib.sha256(repr(seen).encode()).hexdigest()
-
-
-def dotted_or_unknown(node: ast.expr) -> str:
-    """``a.b.c`` for a dotted name; ``?.b.c`` when the root is not a plain name."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    root = node.id if isinstance(node, ast.Name) else "?"
-    return ".".join([root, *reversed(parts)])
 
 
 def local_name(facts: ModuleFacts, node: ast.expr) -> str:
@@ -288,71 +281,6 @@ def _annotations(node: FuncNode) -> tuple[tuple[str, str], ...]:
 def _params(node: FuncNode) -> tuple[str, ...]:
     a = node.args
     return tuple(p.arg for p in (*a.posonlyargs, *a.args, *a.kwonlyargs))
-
-
-_BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
-
-
-def statements(body: list[ast.stmt]) -> list[ast.stmt]:
-    """Every statement in ``body``, nested blocks, functions and classes included."""
-    out: list[ast.stmt] = []
-    todo = list(reversed(body))
-    while todo:
-        stmt = todo.pop()
-        out.append(stmt)
-        for name in _BLOCKS:
-            block = getattr(stmt, name, None)
-            if block:
-                for child in reversed(block):
-                    if isinstance(child, ast.ExceptHandler | ast.match_case):
-                        todo.extend(reversed(child.body))
-                    else:
-                        todo.append(child)
-    return out
-
-
-Names = tuple[set[str], set[str]]
-"""Identifiers, and call targets as written (:func:`dotted_or_unknown`)."""
-
-
-def _idents(tree: ast.Module) -> tuple[Names, dict[int, Names]]:
-    """Names outside functions, and of each function (keyed by node id, nested functions'
-    names included in their enclosing functions'), in one walk."""
-    top: Names = (set(), set())
-    own: dict[int, Names] = {}
-    parent: dict[int, int] = {}
-    order: list[int] = []
-    todo: list[tuple[ast.AST, Names, int]] = [(tree, top, 0)]
-    name_t, attr_t, arg_t, call_t = ast.Name, ast.Attribute, ast.arg, ast.Call
-    while todo:
-        node, sink, owner = todo.pop()
-        kind = node.__class__
-        if kind is name_t:
-            sink[0].add(node.id)  # type: ignore[attr-defined]
-            continue
-        if kind is attr_t:
-            sink[0].add(node.attr)  # type: ignore[attr-defined]
-        elif kind is call_t:
-            sink[1].add(dotted_or_unknown(node.func))  # type: ignore[attr-defined]
-        elif kind is arg_t:
-            sink[0].add(node.arg)  # type: ignore[attr-defined]
-        elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
-            key = id(node)
-            sink = own[key] = (set(), set())
-            parent[key] = owner
-            order.append(key)
-            owner = key
-        for field_name in node._fields:
-            value = getattr(node, field_name, None)
-            if value.__class__ is list:
-                todo.extend((v, sink, owner) for v in value if isinstance(v, ast.AST))
-            elif isinstance(value, ast.AST):
-                todo.append((value, sink, owner))
-    for key in reversed(order):
-        if parent[key]:
-            own[parent[key]][0].update(own[key][0])
-            own[parent[key]][1].update(own[key][1])
-    return top, own
 
 
 def _collect_imports(facts: ModuleFacts, tree: ast.Module) -> None:
