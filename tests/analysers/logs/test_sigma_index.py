@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -123,3 +124,37 @@ def test_index_equals_evaluating_every_rule(raws: list[str]) -> None:
     events = [line(i, raw, user=raw[-6:], path=raw[:8]) for i, raw in enumerate(raws, 1)]
     built = engine()
     assert fast(built, events) == slow(built, events)
+
+
+def test_a_lone_surrogate_in_a_value_neither_crashes_nor_hides_a_match() -> None:
+    # ``%uD800`` decodes to a lone surrogate, which is no UTF-8: the automata cannot take it.
+    rules = """
+title: many needles
+logsource: {product: linux}
+detection:
+  s: {agent|contains: [sqlmap, nikto, nmap, masscan, zgrab, dirb]}
+  h: {host: web1}
+  condition: s and h
+"""
+    built = SigmaEngine(load_text(rules + "---\n" + RULES).rules)
+    events = [
+        line(1, "a", path="/q=\ud800' union ../", user="x\udc80admin"),
+        line(2, "evil thing \ud800"),
+        line(3, "b", agent="sqlmap \udc80", host="web1"),
+        line(4, "c", agent="curl \udc80", host="web1"),
+    ]
+    got = fast(built, events)
+    assert got == slow(built, events)
+    assert got == [("field", 1), ("uri", 1), ("keyword", 2), ("many needles", 3)]
+
+
+def test_events_read_before_a_failing_source_are_still_matched() -> None:
+    def source() -> Iterator[LogEvent]:
+        yield line(1, "evil thing")
+        yield line(2, "harmless")
+        raise OSError("disk gone")
+
+    seen: list[tuple[str, int]] = []
+    with pytest.raises(OSError, match="disk gone"):
+        seen.extend((m.rule.title, m.event.position) for m in engine().match(source()))
+    assert seen == [("keyword", 1)]

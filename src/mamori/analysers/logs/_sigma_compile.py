@@ -208,7 +208,7 @@ def _string_test(name: str, kind: str, values: tuple[str, ...]) -> Predicate:
         return lambda d: name in d.fields
     if len(values) > 4:
         auto = _automaton(values)
-        return lambda d: (v := d.fields.get(name)) is not None and _found(auto, v.lower())
+        return lambda d: (v := d.fields.get(name)) is not None and _found(auto, values, v.lower())
     return lambda d: (v := d.fields.get(name)) is not None and any(n in v.lower() for n in values)
 
 
@@ -218,8 +218,11 @@ def _automaton(needles: Sequence[str]) -> AhoCorasick:
     return AhoCorasick(list(dict.fromkeys(needles)))
 
 
-def _found(auto: AhoCorasick, text: str) -> bool:
-    return bool(auto.find_matches_as_indexes(text))
+def _found(auto: AhoCorasick, needles: Sequence[str], text: str) -> bool:
+    try:
+        return bool(auto.find_matches_as_indexes(text))
+    except UnicodeEncodeError:  # a lone surrogate (``%uD800``, a JSON escape) is no UTF-8
+        return any(n in text for n in needles)
 
 
 def _field_leaf(name: str, value: SigmaType) -> Predicate:

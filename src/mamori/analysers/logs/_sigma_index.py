@@ -95,12 +95,13 @@ def _by_length(table: _Table) -> tuple[tuple[int, dict[str, set[int]]], ...]:
 class _Needles:
     """Needles and the rule positions each points at, searched all at once (Aho-Corasick)."""
 
-    __slots__ = ("ids", "search")
+    __slots__ = ("ids", "needles", "search")
 
     def __init__(self, table: Mapping[str, set[int]]) -> None:
+        self.needles = list(table)
         self.ids: list[_Ids] = [tuple(sorted(ids)) for ids in table.values()]
         """Per needle, in the automaton's order."""
-        self.search = AhoCorasick(list(table)).find_matches_as_indexes
+        self.search = AhoCorasick(self.needles).find_matches_as_indexes
 
     def scan(self, values: Sequence[str | None]) -> Iterator[tuple[int, _Ids]]:
         """(position in ``values``, rule positions) for every needle found in a value,
@@ -120,8 +121,21 @@ class _Needles:
             low = "\n".join(texts)
         starts = list(accumulate(map((1).__add__, map(len, texts[:-1])), initial=0))
         ids = self.ids
-        for needle, start, _ in self.search(low, overlapping=True):
+        try:
+            found = self.search(low, overlapping=True)
+        except UnicodeEncodeError:  # a lone surrogate (``%uD800``, a JSON escape) is no UTF-8
+            yield from self._scan_slowly(where, texts)
+            return
+        for needle, start, _ in found:
             yield where[bisect_right(starts, start) - 1], ids[needle]
+
+    def _scan_slowly(self, where: list[int], texts: list[str]) -> Iterator[tuple[int, _Ids]]:
+        """:meth:`scan` needle by needle, for text the automaton cannot take."""
+        for i, text in zip(where, texts, strict=True):
+            low = text.lower()
+            for needle, ids in zip(self.needles, self.ids, strict=True):
+                if needle in low:
+                    yield i, ids
 
 
 def _automaton(table: Mapping[str, set[int]]) -> _Needles | None:

@@ -181,13 +181,25 @@ class SigmaEngine:
     def match(self, events: Iterable[LogEvent]) -> Iterator[Match]:
         """Every (rule, event) match, in event order.
 
-        Events are taken in batches of up to :data:`BATCH` (fewer when the iterable runs dry,
-        so a follower feeding one event at a time gets its matches at once): the keyword
-        needles of a batch are searched in one automaton pass per plan.
+        Events are taken in batches of up to :data:`BATCH` and each plan indexes its events
+        of a batch together (see :mod:`._sigma_index`). A batch ends early when the iterable
+        runs dry, so a follower passing the events it has gets their matches at once; an
+        iterable that blocks between events holds back the matches of its current batch. If
+        the iterable fails, the events it gave before are still matched, then the error is
+        raised.
         """
         it = iter(events)
-        while batch := list(islice(it, BATCH)):
-            yield from self._match_batch(batch)
+        while True:
+            batch: list[LogEvent] = []
+            try:
+                batch.extend(islice(it, BATCH))
+            except BaseException:
+                yield from self._match_batch(batch)
+                raise
+            if batch:
+                yield from self._match_batch(batch)
+            if len(batch) < BATCH:
+                return
 
     def _match_batch(self, batch: list[LogEvent]) -> Iterator[Match]:
         chosen = _candidates(batch, [self._plan(event) for event in batch])
