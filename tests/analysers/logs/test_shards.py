@@ -181,3 +181,23 @@ def test_block_reading_equals_readline_for_any_line_lengths(
     end = starts[j] if j < len(starts) else path.stat().st_size
     got = list(iter_lines(str(path), starts[i], end, first=i + 1, block=block))
     assert got == [row for row in expected if i < row[0] <= (j if j < len(starts) else 10**9)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_defect_on_one_file_is_reported_and_the_others_still_read(
+    tmp_path: Path, pack: Pack, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _estate(tmp_path)
+    real = shards._fill
+
+    def broken(unit: shards._Unit, state: object, result: object) -> None:
+        if unit.source.display == "access.log.2.gz":
+            raise KeyError("a parser bug")
+        real(unit, state, result)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(shards, "_fill", broken)
+    matches, reports = shards.match_files(pack.engine, files, pack.keep, workers=workers)
+    by_name = {r.display: r for r in reports}
+    assert "internal error (KeyError" in by_name["access.log.2.gz"].error
+    assert by_name["auth.log"].error == "" and by_name["access.log"].error == ""
+    assert {m.event.source for m in matches} == {"auth.log", "access.log", "access.json"}

@@ -220,6 +220,9 @@ def _read(unit: _Unit, state: YearState = _START) -> _Result:
         _fill(unit, state, result)
     except (LogFormatError, OSError) as e:
         result.error = str(e).splitlines()[0]
+    except Exception as e:  # a defect must not cost the other files: report this one, go on
+        log.exception("reading %s from line %d failed", unit.source.display, unit.first)
+        result.error = f"internal error ({type(e).__name__}: {e}); please report it"
     return result
 
 
