@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate
 from typing import Generic, Protocol, TypeVar
 
@@ -56,7 +56,8 @@ class _Rule(Protocol):
 
 
 R = TypeVar("R", bound=_Rule)
-_Ids = tuple[int, ...]
+_Mask = int
+"""A set of rule positions as bits (bit *i* set: the plan's rule *i*)."""
 _Table = defaultdict[str, set[int]]
 
 
@@ -85,10 +86,25 @@ class _FieldIndex:
             self.present.add(number)
 
 
-def _by_length(table: _Table) -> tuple[tuple[int, dict[str, set[int]]], ...]:
-    lengths: defaultdict[int, dict[str, set[int]]] = defaultdict(dict)
+def _mask(positions: Iterable[int]) -> _Mask:
+    mask = 0
+    for i in positions:
+        mask |= 1 << i
+    return mask
+
+
+def _positions(mask: _Mask) -> Iterator[int]:
+    """The set bits of ``mask``, lowest first."""
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
+
+
+def _by_length(table: _Table) -> tuple[tuple[int, dict[str, _Mask]], ...]:
+    lengths: defaultdict[int, dict[str, _Mask]] = defaultdict(dict)
     for key, ids in table.items():
-        lengths[len(key)][key] = ids
+        lengths[len(key)][key] = _mask(ids)
     return tuple(sorted(lengths.items()))
 
 
@@ -99,11 +115,11 @@ class _Needles:
 
     def __init__(self, table: Mapping[str, set[int]]) -> None:
         self.needles = list(table)
-        self.ids: list[_Ids] = [tuple(sorted(ids)) for ids in table.values()]
+        self.ids: list[_Mask] = [_mask(ids) for ids in table.values()]
         """Per needle, in the automaton's order."""
         self.search = AhoCorasick(self.needles).find_matches_as_indexes
 
-    def scan(self, values: Sequence[str | None]) -> Iterator[tuple[int, _Ids]]:
+    def scan(self, values: Sequence[str | None]) -> Iterator[tuple[int, _Mask]]:
         """(position in ``values``, rule positions) for every needle found in a value,
         lower-cased — one automaton pass over the values joined by newlines.
 
@@ -129,7 +145,7 @@ class _Needles:
         for needle, start, _ in found:
             yield where[bisect_right(starts, start) - 1], ids[needle]
 
-    def _scan_slowly(self, where: list[int], texts: list[str]) -> Iterator[tuple[int, _Ids]]:
+    def _scan_slowly(self, where: list[int], texts: list[str]) -> Iterator[tuple[int, _Mask]]:
         """:meth:`scan` needle by needle, for text the automaton cannot take."""
         for i, text in zip(where, texts, strict=True):
             low = text.lower()
@@ -151,15 +167,15 @@ class _Lookup:
                  "stopped", "within")  # fmt: skip
 
     def __init__(self, index: _FieldIndex) -> None:
-        self.present = frozenset(index.present)
-        self.equals = dict(index.equals)
+        self.present = _mask(index.present)
+        self.equals = {value: _mask(ids) for value, ids in index.equals.items()}
         self.starts = _by_length(index.starts)
         self.ends = _by_length(index.ends)
         self.exact = bool(self.present or self.equals or self.starts or self.ends)
         """Whether the field has tests other than substrings."""
         self.within = _automaton(index.within)
         """The field's substring needles, or None."""
-        self.memo: dict[str, _Ids] = {}
+        self.memo: dict[str, _Mask] = {}
         """Value → rule positions (sorted), for values seen lately."""
         self.misses = 0
         """Look-ups the memo could not answer since it was last emptied."""
@@ -168,22 +184,21 @@ class _Lookup:
         self.stopped = False
         """Whether this field stopped memoising (its values rarely repeat)."""
 
-    def add(self, values: Sequence[str | None], parts: list[list[_Ids]], events: int) -> None:
-        """Append to ``parts[i]`` what ``values[i]`` points at, for every value."""
+    def add(self, values: Sequence[str | None], masks: list[_Mask], events: int) -> None:
+        """Add to ``masks[i]`` the rules ``values[i]`` points at, for every value."""
         if self.exact:
             memo = self.memo
             for i, value in enumerate(values):
                 if value is not None:
-                    ids = memo.get(value)
-                    if ids is None:
-                        ids = self._missed(value, events)
-                    if ids:
-                        parts[i].append(ids)
+                    found = memo.get(value)
+                    if found is None:
+                        found = self._missed(value, events)
+                    masks[i] |= found
         if self.within is not None:
-            for i, ids in self.within.scan(values):
-                parts[i].append(ids)
+            for i, found in self.within.scan(values):
+                masks[i] |= found
 
-    def _missed(self, value: str, events: int) -> _Ids:
+    def _missed(self, value: str, events: int) -> _Mask:
         """What ``value`` points at, after a memo miss; ``events`` is how many events the
         plan has seen (to judge whether memoising pays)."""
         found = self._compute(value.lower())
@@ -198,14 +213,13 @@ class _Lookup:
             self.memo[value] = found
         return found
 
-    def _compute(self, value: str) -> _Ids:
-        found = set(self.present)
-        found.update(self.equals.get(value, ()))
+    def _compute(self, value: str) -> _Mask:
+        found = self.present | self.equals.get(value, 0)
         for k, by_key in self.starts:
-            found.update(by_key.get(value[:k], ()))
+            found |= by_key.get(value[:k], 0)
         for k, by_key in self.ends:
-            found.update(by_key.get(value[-k:], ()))
-        return tuple(sorted(found))
+            found |= by_key.get(value[-k:], 0)
+        return found
 
 
 class Plan(Generic[R]):
@@ -225,7 +239,7 @@ class Plan(Generic[R]):
             for name, kind, needles in rule.gate:
                 for needle in needles:
                     indexes[name].file(number, kind, needle)
-        self.always: _Ids = tuple(always)
+        self.always: _Mask = _mask(always)
         """Rules with no gate, evaluated on every event."""
         text = indexes.pop(TEXT, None)
         self.text = _automaton(text.within) if text is not None else None
@@ -236,7 +250,7 @@ class Plan(Generic[R]):
         """Per gated field: its name and its look-up."""
         self.events = 0
         """Events the plan has been asked about."""
-        self._chosen: dict[_Ids, tuple[R, ...]] = {}
+        self._chosen: dict[_Mask, tuple[R, ...]] = {0: ()}
         self.wants_text = self.text is not None or any(TEXT in rule.reads for rule in self.rules)
         """Whether the raw line is read (keyword rules)."""
 
@@ -249,21 +263,19 @@ class Plan(Generic[R]):
         """Per event of a batch (its fields and raw line), the rules worth evaluating on it,
         each once, in plan order."""
         self.events += len(fields)
-        parts: list[list[_Ids]] = [[self.always] if self.always else [] for _ in fields]
+        masks = [self.always] * len(fields)
         for name, lookup in self.fields:
-            lookup.add([f.get(name) for f in fields], parts, self.events)
+            lookup.add([f.get(name) for f in fields], masks, self.events)
         if self.text is not None:
-            for i, ids in self.text.scan(raws):
-                parts[i].append(ids)
-        return [self._chosen_rules(p) for p in parts]
+            for i, found in self.text.scan(raws):
+                masks[i] |= found
+        chosen = self._chosen
+        return [chosen.get(m) or self._decode(m) for m in masks]
 
-    def _chosen_rules(self, parts: list[_Ids]) -> tuple[R, ...]:
-        if not parts:
-            return ()
-        ids = parts[0] if len(parts) == 1 else tuple(sorted(set().union(*parts)))
-        found = self._chosen.get(ids)
-        if found is None:
-            if len(self._chosen) >= MEMO_LIMIT:
-                self._chosen.clear()
-            found = self._chosen[ids] = tuple(self.rules[i] for i in ids)
-        return found
+    def _decode(self, mask: _Mask) -> tuple[R, ...]:
+        """The rules of ``mask``, in plan order (remembered; most events share a few sets)."""
+        if len(self._chosen) >= MEMO_LIMIT:
+            self._chosen = {0: ()}
+        rules = tuple(self.rules[i] for i in _positions(mask))
+        self._chosen[mask] = rules
+        return rules
