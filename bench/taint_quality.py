@@ -52,7 +52,7 @@ ANALYSERS = ("taint", "bandit", "semgrep")
 MARK = re.compile(r"#\s*(sink|safe):\s*(\d+)")
 
 CLASSES: tuple[tuple[str, frozenset[int]], ...] = (
-    ("code injection", frozenset({94, 95})),
+    ("code injection", frozenset({94, 95, 1336})),  # CWE-1336 (template injection) is a CWE-94
     ("OS command injection", frozenset({77, 78, 88})),
     ("XXE", frozenset({611, 776})),
     ("weak hash / crypto", frozenset({327, 328, 916})),

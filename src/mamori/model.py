@@ -275,7 +275,7 @@ class Issue:
 _WEAKNESS_BY_CWE: dict[int, str] = {
     **dict.fromkeys((89, 564), "sql-injection"),
     **dict.fromkeys((77, 78, 88), "command-injection"),
-    **dict.fromkeys((94, 95), "code-injection"),
+    **dict.fromkeys((94, 95, 1336), "code-injection"),  # 1336 (template injection) is a 94
     **dict.fromkeys((22, 23, 36, 73), "path-traversal"),
     **dict.fromkeys((79, 80), "xss"),
     **dict.fromkeys((502,), "deserialisation"),

@@ -304,6 +304,24 @@ SINKS: list[tuple[int, str, str, str, str | None]] = [
 ]
 
 
+ALSO_MARKED: dict[str, tuple[int, bool]] = {
+    # the data builds the template's *source*: server-side template injection as well as XSS,
+    # and escaping it for HTML does not stop the template syntax ({{ ... }}) it may carry
+    "render_template_string": (1336, False),
+}
+"""Sinks that are a second weakness too: its CWE, and whether the sink-specific safe variant
+defends against it as well."""
+
+
+def _marker(kind: str, cwe: int, name: str, specific: bool = False) -> str:
+    """The label(s) of a case's sink line (``kind``: sink or safe)."""
+    marker = f"{kind}: {cwe}"
+    if name in ALSO_MARKED:
+        other, defended = ALSO_MARKED[name]
+        marker += f"  # {'sink' if specific and not defended else kind}: {other}"
+    return marker
+
+
 def _indent(block: str, n: int = 4) -> str:
     return textwrap.indent(block, " " * n)
 
@@ -342,18 +360,18 @@ def generate() -> int:
         for j in range(4):
             src = sources[(i + j) % len(sources)]
             tname, transform = vuln[(i * 4 + j) % len(vuln)]
-            text = _case(src, i + j, imports, transform, sink, f"sink: {cwe}")
+            text = _case(src, i + j, imports, transform, sink, _marker("sink", cwe, name))
             (OUT / f"vuln_{cwe}_{name}_{src}_{tname}.py").write_text(text)
             count += 1
         for j in range(2):
             src = sources[(i + j + 1) % len(sources)]
             tname, transform = safe[(i * 2 + j) % len(safe)]
-            text = _case(src, i + j, imports, transform, sink, f"safe: {cwe}")
+            text = _case(src, i + j, imports, transform, sink, _marker("safe", cwe, name))
             (OUT / f"safe_{cwe}_{name}_{src}_{tname}.py").write_text(text)
             count += 1
         if specific is not None:
             src = sources[i % len(sources)]
-            text = _case(src, i, imports, "", specific, f"safe: {cwe}")
+            text = _case(src, i, imports, "", specific, _marker("safe", cwe, name, True))
             (OUT / f"safe_{cwe}_{name}_{src}_sanitised.py").write_text(text)
             count += 1
     return count

@@ -121,6 +121,28 @@ def test_extra_rules_add_sinks_sources_and_sanitisers(tmp_path: Path) -> None:
     assert found[0].trace[0].note == "wire message read"
 
 
+def test_extra_rules_type_the_items_of_a_request_attribute(tmp_path: Path) -> None:
+    rules = write(
+        tmp_path,
+        "extra.yaml",
+        "request_objects:\n  item_types: {attachments: mailkit.Attachment}\n"
+        "sources:\n  - request_attributes: [attachments]\n"
+        "sinks:\n  - {call: mailkit.Attachment.store, cwe: 22, arg: 0}\n",
+    )
+    write(
+        tmp_path,
+        "src/inbox.py",
+        "import os\nfrom flask import request\n\n"
+        "def inbox():\n    for a in request.attachments.getlist('a'):\n"
+        "        a.store(os.path.join('/srv', a.name))\n"
+        "    request.attachments['b'].store('/srv/b')\n"
+        "    request.attachments.get('c').store(request.args['to'])\n",
+    )
+    assert only_findings(run(tmp_path / "src")) == []
+    found = only_findings(run(tmp_path / "src", taint_rules=[str(rules)]))
+    assert [(f.location.start_line, f.cwe) for f in found] == [(6, (22,)), (8, (22,))]
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -148,7 +148,7 @@ class Interpreter(CallEvaluator):
     def _st_For(self, node: ast.For | ast.AsyncFor) -> bool:
         it = self.ev(node.iter)
         element = join(v for _, v in it.parts) if it.parts else Value()
-        self.bind(node.target, Value(it.labels | element.all_labels()))
+        self.bind(node.target, Value(it.labels | element.all_labels(), cls=it.item_cls))
         return self._loop(node.body, node.orelse)
 
     _st_AsyncFor = _st_For

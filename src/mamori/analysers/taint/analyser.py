@@ -8,11 +8,12 @@ a local, a module-level name or a ``self`` attribute (a project class, or a libr
 ``httpx.AsyncClient``) resolves the methods called on it, and data stored in an object's fields
 (by its constructor, say) reaches the methods that read them. Untrusted data (Flask, Django,
 FastAPI/Starlette request data and route parameters, ``input()``, ``sys.argv``) that reaches a
-sink (SQL, OS command, code, deserialisation, path, redirect, XSS, LDAP, XPath, XXE, SSRF,
-session) becomes a finding at the sink line with the trace from source to sink. Constant
-conditions prune dead branches; per-key container values, sanitising conversions, sink-specific
-sanitisers and allow-list guards keep precision. A few non-flow checks (insecure cookies, weak
-password hashes, non-crypto random secrets) run on the same trees.
+sink (SQL, OS command, code, template source, deserialisation, path, uploaded-file save,
+redirect, XSS, LDAP, XPath, XXE, SSRF, session) becomes a finding at the sink line with the
+trace from source to sink. Constant conditions prune dead branches; per-key container values,
+sanitising conversions, sink-specific sanitisers and allow-list guards keep precision. A few
+non-flow checks (insecure cookies, weak password hashes, non-crypto random secrets) run on the
+same trees.
 
 Options (``AnalyserSettings.options``):
 
@@ -63,7 +64,7 @@ __all__ = ["ENGINE_VERSION", "TaintAnalyser"]
 
 log = logging.getLogger(__name__)
 
-ENGINE_VERSION = "1.1"
+ENGINE_VERSION = "1.2"
 """Version of the engine; the rule pack adds its own. Bump when what the engine finds changes
 (cached results of other versions are unused)."""
 MAX_FILE_BYTES = 2_000_000
@@ -76,7 +77,8 @@ class TaintAnalyser(Analyser):
     id = "taint"
     suffixes = frozenset({".py"})
     cwes = frozenset(
-        CweId(c) for c in (89, 78, 94, 95, 502, 611, 22, 601, 79, 918, 90, 643, 501, 614, 328, 330)
+        CweId(c)
+        for c in (89, 78, 94, 95, 1336, 502, 611, 22, 601, 79, 918, 90, 643, 501, 614, 328, 330)
     )
 
     @property

@@ -32,6 +32,10 @@ from mamori.model import CweId, Location, TraceStep
 __all__ = ["CallEvaluator"]
 
 _MUTATORS = frozenset({"append", "extend", "update", "insert", "add", "setdefault", "appendleft"})
+_ITEM_READS = frozenset({"get", "pop"})
+"""Methods of a typed container that return one item (see ``Value.item_cls``)."""
+_ITEMS_READS = frozenset({"getlist", "values", "copy"})
+"""Methods of a typed container that return a collection of its items."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +306,15 @@ class CallEvaluator(ExprEvaluator):
         return Value()
 
     def _propagate(self, node: ast.Call, attr: str, args: _Args) -> Value:
+        value = self._propagated(node, attr, args)
+        items = args.receiver.item_cls if args.receiver is not None else ""
+        if items and attr in _ITEM_READS:
+            return replace(value, cls=items)
+        if items and attr in _ITEMS_READS:
+            return replace(value, item_cls=items)
+        return value
+
+    def _propagated(self, node: ast.Call, attr: str, args: _Args) -> Value:
         receiver = args.receiver
         if attr in {"get", "pop"} and receiver is not None and args.values:
             # a looked-up value comes from the mapping (or the default), not from the key

@@ -185,7 +185,9 @@ class ExprEvaluator:
         base = self.ev(node.value)
         if base.request:
             if self.request_attribute(node.attr):
-                return self.source(None, f"request.{node.attr} read", node.lineno)
+                value = self.source(None, f"request.{node.attr} read", node.lineno)
+                items = self.ctx.program.rules.request_item_types.get(node.attr, "")
+                return replace(value, item_cls=items) if items else value
             return Value()
         if base.cls:
             return self._field(node, base)
@@ -228,9 +230,12 @@ class ExprEvaluator:
         key = self.ev(node.slice)
         if is_constant_table(base) and not isinstance(node.slice, ast.Slice):
             return Value()  # one of the table's own constant values, whatever the key
-        if isinstance(node.slice, ast.Slice) or key.const is NO_CONST:
-            return Value(base.all_labels() | key.all_labels())
-        return base.part(key.const)
+        if isinstance(node.slice, ast.Slice):
+            return Value(base.all_labels() | key.all_labels(), item_cls=base.item_cls)
+        if key.const is NO_CONST:
+            return Value(base.all_labels() | key.all_labels(), cls=base.item_cls)
+        item = base.part(key.const)
+        return replace(item, cls=base.item_cls) if base.item_cls else item
 
     def _ev_Starred(self, node: ast.Starred) -> Value:
         return self.ev(node.value)

@@ -12,6 +12,8 @@ Format (every key optional)::
       qualified: [flask.request]          # imported names
       annotations: [fastapi.Request]      # parameter annotations
       param_names: [request]              # parameter names (Django views)
+      item_types:                         # type of the items of a request attribute
+        files: werkzeug.datastructures.FileStorage   # request.files["f"] is an upload
     route_decorators: ["*.route", "*.get"] # decorated functions' parameters are sources
     sources:
       - request_attributes: [args, form]  # request.args, request.form ...
@@ -106,6 +108,7 @@ class _RequestObjects(_Model):
     qualified: list[str] = []
     annotations: list[str] = []
     param_names: list[str] = []
+    item_types: dict[str, str] = {}
 
 
 class _Source(_Model):
@@ -246,6 +249,8 @@ class RulePack:
     """Annotations that make a parameter a request object."""
     request_params: frozenset[str]
     """Parameter names that are request objects."""
+    request_item_types: dict[str, str]
+    """Type of the items of a request attribute (``files`` -> an uploaded file's type)."""
     route_decorators: tuple[str, ...]
     """Decorator name patterns that mark route handlers."""
     sources: tuple[SourceRule, ...]
@@ -337,6 +342,7 @@ def _build(packs: list[_Pack]) -> RulePack:
         request_qualified=frozenset(q for p in packs for q in p.request_objects.qualified),
         request_annotations=frozenset(a for p in packs for a in p.request_objects.annotations),
         request_params=frozenset(n for p in packs for n in p.request_objects.param_names),
+        request_item_types={a: t for p in packs for a, t in p.request_objects.item_types.items()},
         route_decorators=tuple(d for p in packs for d in p.route_decorators),
         sources=tuple(
             SourceRule(

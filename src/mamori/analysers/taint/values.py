@@ -4,8 +4,8 @@ A :class:`Label` is one reason a value may be untrusted: a real source (``param 
 the trace that brought it here, or "whatever the caller passes as parameter *i*" while a
 function summary is computed. A :class:`Value` is a set of labels plus, for dicts, tuples and
 lists built with constant keys, the value of each key, a folded constant when one is known,
-tags (``unsafe-xml-parser``), the type of an object (a project class or a library type) and
-whether it is a request object.
+tags (``unsafe-xml-parser``), the type of an object (a project class or a library type) or
+of a container's items, and whether it is a request object.
 """
 
 from __future__ import annotations
@@ -91,6 +91,8 @@ class Value:
     library callable that returned it (``httpx.AsyncClient``; see :mod:`.objects`)."""
     request: bool = False
     """Whether this is an HTTP request object."""
+    item_cls: str = ""
+    """The type of its items, for a container whose items are typed (``request.files``)."""
 
     def all_labels(self) -> frozenset[Label]:
         """Taint of the value and of every part."""
@@ -153,6 +155,7 @@ def join(values: Iterable[Value]) -> Value:
         tags=frozenset().union(*(v.tags for v in vals)),
         cls=first.cls if all(v.cls == first.cls for v in vals) else "",
         request=any(v.request for v in vals),
+        item_cls=first.item_cls if all(v.item_cls == first.item_cls for v in vals) else "",
     )
 
 

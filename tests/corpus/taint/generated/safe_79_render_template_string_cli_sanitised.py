@@ -18,5 +18,5 @@ def constant_of(x):
 
 def main():
     data = sys.argv[1]
-    page = render_template_string("<p>" + html.escape(data) + "</p>")  # safe: 79
+    page = render_template_string("<p>" + html.escape(data) + "</p>")  # safe: 79  # sink: 1336
     return None

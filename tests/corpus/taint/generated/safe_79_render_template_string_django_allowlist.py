@@ -21,5 +21,5 @@ def view(request):
     v = data
     if v not in ALLOWED:
         raise ValueError("not allowed")
-    page = render_template_string("<p>" + v + "</p>")  # safe: 79
+    page = render_template_string("<p>" + v + "</p>")  # safe: 79  # safe: 1336
     return None

@@ -22,5 +22,5 @@ def constant_of(x):
 def handler():
     data = request.cookies.get("q")
     v = str(int(data))
-    page = render_template_string("<p>" + v + "</p>")  # safe: 79
+    page = render_template_string("<p>" + v + "</p>")  # safe: 79  # safe: 1336
     return None

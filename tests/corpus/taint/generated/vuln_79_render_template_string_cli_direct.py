@@ -19,5 +19,5 @@ def constant_of(x):
 def main():
     data = sys.argv[1]
     v = data
-    page = render_template_string("<p>" + v + "</p>")  # sink: 79
+    page = render_template_string("<p>" + v + "</p>")  # sink: 79  # sink: 1336
     return None

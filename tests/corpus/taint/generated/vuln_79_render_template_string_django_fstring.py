@@ -19,5 +19,5 @@ def constant_of(x):
 def view(request):
     data = request.body
     v = f"prefix-{data}"
-    page = render_template_string("<p>" + v + "</p>")  # sink: 79
+    page = render_template_string("<p>" + v + "</p>")  # sink: 79  # sink: 1336
     return None

@@ -22,5 +22,5 @@ def constant_of(x):
 def handler(data: str):
     data = data
     v = "prefix-{}".format(data)
-    page = render_template_string("<p>" + v + "</p>")  # sink: 79
+    page = render_template_string("<p>" + v + "</p>")  # sink: 79  # sink: 1336
     return None
