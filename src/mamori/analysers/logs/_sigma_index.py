@@ -176,7 +176,7 @@ class _Lookup:
         self.within = _automaton(index.within)
         """The field's substring needles, or None."""
         self.memo: dict[str, _Mask] = {}
-        """Value → rule positions (sorted), for values seen lately."""
+        """Value → the rules it points at, for values seen lately."""
         self.misses = 0
         """Look-ups the memo could not answer since it was last emptied."""
         self.since = 0
@@ -250,7 +250,7 @@ class Plan(Generic[R]):
         """Per gated field: its name and its look-up."""
         self.events = 0
         """Events the plan has been asked about."""
-        self._chosen: dict[_Mask, tuple[R, ...]] = {0: ()}
+        self._chosen: dict[_Mask, tuple[R, ...]] = {}
         self.wants_text = self.text is not None or any(TEXT in rule.reads for rule in self.rules)
         """Whether the raw line is read (keyword rules)."""
 
@@ -270,12 +270,12 @@ class Plan(Generic[R]):
             for i, found in self.text.scan(raws):
                 masks[i] |= found
         chosen = self._chosen
-        return [chosen.get(m) or self._decode(m) for m in masks]
+        return [(chosen.get(m) or self._decode(m)) if m else () for m in masks]
 
     def _decode(self, mask: _Mask) -> tuple[R, ...]:
         """The rules of ``mask``, in plan order (remembered; most events share a few sets)."""
         if len(self._chosen) >= MEMO_LIMIT:
-            self._chosen = {0: ()}
+            self._chosen = {}
         rules = tuple(self.rules[i] for i in _positions(mask))
         self._chosen[mask] = rules
         return rules
