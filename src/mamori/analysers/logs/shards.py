@@ -98,6 +98,12 @@ class _Result:
     error: str = ""
     """Why the unit could not be read (the file vanished, became unreadable…)."""
 
+    def count_bad(self, position: int) -> None:
+        """Count a bad line or record, keeping the positions of the first few."""
+        self.bad += 1
+        if len(self.first_bad) < _FIRST_BAD:
+            self.first_bad.append(position)
+
 
 # The engine of the current run, its rule numbers and the kept field names; forked workers
 # inherit them.
@@ -257,7 +263,6 @@ def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
 
 def _line_events(unit: _Unit, parse: LineParser, result: _Result) -> Iterator[LogEvent]:
     """The events of a unit of a line log; bad lines are counted in ``result``."""
-    bad = result.first_bad
     for position, line, problem in iter_lines(unit.source.path, unit.start, unit.end, unit.first):
         if not problem:
             if not line or line.isspace():
@@ -266,18 +271,13 @@ def _line_events(unit: _Unit, parse: LineParser, result: _Result) -> Iterator[Lo
                 result.events += 1
                 yield event
                 continue
-        result.bad += 1
-        if len(bad) < _FIRST_BAD:
-            bad.append(position)
+        result.count_bad(position)
 
 
 def _counted(records: Iterator[LogEvent | Bad], result: _Result) -> Iterator[LogEvent]:
-    bad = result.first_bad
     for item in records:
         if isinstance(item, Bad):
-            result.bad += 1
-            if len(bad) < _FIRST_BAD:
-                bad.append(item.position)
+            result.count_bad(item.position)
             continue
         result.events += 1
         yield item
