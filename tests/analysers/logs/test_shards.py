@@ -6,8 +6,10 @@ import datetime as dt
 import gzip
 import logging
 import os
+import pickle
 import random
 import shutil
+import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +20,10 @@ from hypothesis import strategies as st
 from analysers.logs.ingest_helpers import SAMPLES
 from mamori.analysers.logs import shards
 from mamori.analysers.logs.analyser import Pack
+from mamori.analysers.logs.events import LogSource
 from mamori.analysers.logs.ingest import interface, open_events
-from mamori.analysers.logs.ingest.interface import iter_lines
+from mamori.analysers.logs.ingest.interface import SourceInfo, iter_lines
+from mamori.analysers.logs.ingest.syslog import SyslogFormat
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
@@ -183,6 +187,29 @@ def test_block_reading_equals_readline_for_any_line_lengths(
     assert got == [row for row in expected if i < row[0] <= (j if j < len(starts) else 10**9)]
 
 
+_PIECES = [b"a", b"bc", b"\n", b"\r", b"\r\n", "é".encode(), "日本".encode(), "😀".encode(),
+           b"\xe6\x97", b"\xff", b"\x80\x80", b"\xf0\x9f", b" ", b"\x00"]  # fmt: skip
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(pieces=st.lists(st.sampled_from(_PIECES), max_size=60), block=st.integers(1, 24))
+def test_block_reading_equals_readline_for_any_bytes(
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    pieces: list[bytes],
+    block: int,
+) -> None:
+    """Whole blocks are decoded at once: the same text as line by line, whatever the bytes
+    (split characters, undecodable bytes next to a newline, carriage returns)."""
+    monkeypatch.setattr(interface, "MAX_LINE", 16)
+    monkeypatch.setattr(interface, "_TOO_LONG", "line longer than 16 bytes")
+    path = tmp_path_factory.mktemp("bytes") / "x.log"
+    path.write_bytes(b"".join(pieces))
+    assert list(iter_lines(str(path), block=block)) == _readline_oracle(str(path))
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_a_defect_on_one_file_is_reported_and_the_others_still_read(
     tmp_path: Path, pack: Pack, workers: int, monkeypatch: pytest.MonkeyPatch
@@ -201,3 +228,46 @@ def test_a_defect_on_one_file_is_reported_and_the_others_still_read(
     assert "internal error (KeyError" in by_name["access.log.2.gz"].error
     assert by_name["auth.log"].error == "" and by_name["access.log"].error == ""
     assert {m.event.source for m in matches} == {"auth.log", "access.log", "access.json"}
+
+
+def _named(hours: int, name: str) -> dt.timezone:
+    return dt.timezone(dt.timedelta(hours=hours), name)
+
+
+@pytest.mark.parametrize(
+    "ts",
+    [
+        dt.datetime(2026, 3, 3, 9, 0, 1, 123456, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 3, 9, 0, 1, tzinfo=_named(9, "JST")),
+        dt.datetime(1969, 12, 31, 23, 59, 59, 999999, tzinfo=dt.timezone(dt.timedelta(hours=-5))),
+        dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+        dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(minutes=30))),
+        dt.datetime(2026, 3, 3, 9, 0, 1),  # naive
+        dt.datetime(2026, 11, 1, 1, 30, fold=1, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 3, 9, tzinfo=zoneinfo.ZoneInfo("Asia/Tokyo")),
+        None,
+    ],
+)
+def test_times_of_matched_events_come_back_exactly_as_they_were(ts: dt.datetime | None) -> None:
+    """Times travel packed (see ``shards._pack_time``); offset, zone and fold must survive."""
+    engine = Pack(()).engine
+    rule = engine.rules[0]
+    result = shards._Result(sources=[LogSource(product="linux")])
+    numbers: dict[int, int] = {}
+    # An equal zone of another name, packed first, must not stand in for the event's zone.
+    other = dt.datetime(2026, 1, 1, tzinfo=_named(9, "KST"))
+    for position, when in enumerate([other, ts], 1):
+        packed, zone = shards._pack_time(when, position, numbers, result)
+        result.matched.append((position, packed, zone, 0, {}, "line"))
+        result.matches.append((0, position - 1))
+    unit = shards._Unit(0, SourceInfo.of(__file__, "x.log"), SyslogFormat())
+    again = pickle.loads(pickle.dumps(result))  # noqa: S301 - our own bytes, as the pool sends them
+    back = [m.event.ts for m in shards._matches(engine, unit, again)]
+    assert [m.rule for m in shards._matches(engine, unit, again)] == [rule, rule]
+    for got, want in zip(back, [other, ts], strict=True):
+        assert repr(got) == repr(want)
+        if want is not None:
+            assert got is not None
+            assert (got.fold, got.tzname(), got.utcoffset()) == (
+                want.fold, want.tzname(), want.utcoffset()
+            )  # fmt: skip

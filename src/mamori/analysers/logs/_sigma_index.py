@@ -22,15 +22,19 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate
 from typing import Generic, Protocol, TypeVar
 
-from ahocorasick_rs import AhoCorasick
+from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation
 
 from mamori.analysers.logs._sigma_compile import TEXT, Gates, Predicate
 
-__all__ = ["MAX_KEY", "MEMO_LIMIT", "Plan"]
+__all__ = ["DFA_BYTES", "MAX_KEY", "MEMO_LIMIT", "Plan"]
+
+DFA_BYTES = 8192
+"""Needle sets up to this many characters get a DFA: the fastest search, at a memory cost that
+grows with the needles (about 2 MiB here); larger sets get a contiguous NFA."""
 
 MAX_KEY = 16
 """Longest prefix or suffix used as an index key."""
@@ -109,15 +113,26 @@ def _by_length(table: _Table) -> tuple[tuple[int, dict[str, _Mask]], ...]:
 
 
 class _Needles:
-    """Needles and the rule positions each points at, searched all at once (Aho-Corasick)."""
+    """Needles and the rule positions each points at, searched all at once (Aho-Corasick).
 
-    __slots__ = ("ids", "needles", "search")
+    Text that is all ASCII (nearly every log) is searched as bytes, where offsets need no
+    translation; other text goes to an automaton over the needles as strings, built when first
+    needed. A small needle set gets a DFA (fastest search, memory grows with the needles).
+    """
+
+    __slots__ = ("_search_text", "ids", "kind", "needles", "search")
 
     def __init__(self, table: Mapping[str, set[int]]) -> None:
         self.needles = list(table)
         self.ids: list[_Mask] = [_mask(ids) for ids in table.values()]
         """Per needle, in the automaton's order."""
-        self.search = AhoCorasick(self.needles).find_matches_as_indexes
+        small = sum(map(len, self.needles)) <= DFA_BYTES
+        self.kind = Implementation.DFA if small else Implementation.ContiguousNFA
+        """The automaton kind."""
+        encoded = [needle.encode("utf-8", "surrogatepass") for needle in self.needles]
+        self.search = BytesAhoCorasick(encoded, implementation=self.kind).find_matches_as_indexes
+        """Search of ASCII text, as bytes."""
+        self._search_text: Callable[..., list[tuple[int, int, int]]] | None = None
 
     def scan(self, values: Sequence[str | None]) -> Iterator[tuple[int, _Mask]]:
         """(position in ``values``, rule positions) for every needle found in a value,
@@ -132,18 +147,28 @@ class _Needles:
         texts = [values[i] or "" for i in where]
         joined = "\n".join(texts)
         low = joined.lower()
-        if len(low) != len(joined):  # a character lower-cases to two: offsets move
-            texts = [t.lower() for t in texts]
-            low = "\n".join(texts)
+        if low.isascii():
+            found = self.search(low.encode("ascii"), overlapping=True)
+        else:
+            if len(low) != len(joined):  # a character lower-cases to two: offsets move
+                texts = [t.lower() for t in texts]
+                low = "\n".join(texts)
+            try:
+                found = self._text_search()(low, overlapping=True)
+            except UnicodeEncodeError:  # a lone surrogate (``%uD800``, a JSON escape)
+                yield from self._scan_slowly(where, texts)
+                return
         starts = list(accumulate(map((1).__add__, map(len, texts[:-1])), initial=0))
         ids = self.ids
-        try:
-            found = self.search(low, overlapping=True)
-        except UnicodeEncodeError:  # a lone surrogate (``%uD800``, a JSON escape) is no UTF-8
-            yield from self._scan_slowly(where, texts)
-            return
         for needle, start, _ in found:
             yield where[bisect_right(starts, start) - 1], ids[needle]
+
+    def _text_search(self) -> Callable[..., list[tuple[int, int, int]]]:
+        """Search of text that is not all ASCII (offsets in characters)."""
+        if self._search_text is None:
+            automaton = AhoCorasick(self.needles, implementation=self.kind)
+            self._search_text = automaton.find_matches_as_indexes
+        return self._search_text
 
     def _scan_slowly(self, where: list[int], texts: list[str]) -> Iterator[tuple[int, _Mask]]:
         """:meth:`scan` needle by needle, for text the automaton cannot take."""

@@ -24,9 +24,10 @@ import gzip
 import logging
 import multiprocessing
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from itertools import chain, count
+from typing import BinaryIO, cast
 
 from mamori.analysers._gc import paused_gc
 from mamori.analysers.logs.events import LogEvent, LogSource, ParseStats
@@ -38,11 +39,11 @@ from mamori.analysers.logs.ingest.interface import (
     LogFormat,
     LogFormatError,
     SourceInfo,
-    iter_lines,
+    iter_line_blocks,
     open_binary,
 )
 from mamori.analysers.logs.ingest.syslog import SyslogFormat, YearState, YearSummary, year_at
-from mamori.analysers.logs.sigma_engine import Match, SigmaEngine
+from mamori.analysers.logs.sigma_engine import BATCH, Match, SigmaEngine
 
 __all__ = ["CHUNK", "FileReport", "default_workers", "match_files"]
 
@@ -88,10 +89,13 @@ class _Result:
     bad: int = 0
     first_bad: list[int] = field(default_factory=list)
     sources: list[LogSource] = field(default_factory=list)
-    matched: list[tuple[int, dt.datetime | None, int, dict[str, str], str]] = field(
-        default_factory=list
-    )
-    """Matched events: (position, ts, index into ``sources``, kept fields, raw line)."""
+    matched: list[tuple[int, bytes, int, int, dict[str, str], str]] = field(default_factory=list)
+    """Matched events: (position, packed time, its zone number, index into ``sources``, kept
+    fields, raw line); see :func:`_pack_time`."""
+    zones: list[dt.tzinfo | None] = field(default_factory=list)
+    """Time zones of the packed times, by number."""
+    times: dict[int, dt.datetime | None] = field(default_factory=dict)
+    """Times that could not be packed, by event position."""
     matches: list[tuple[int, int]] = field(default_factory=list)
     """(rule number, index into ``matched``) in match order."""
     years: YearSummary | None = None
@@ -242,11 +246,12 @@ def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
             parse, summary = unit.fmt.unit_parser(source, state)
         else:
             parse = unit.fmt.line_parser(source)
-        events = _line_events(unit, parse, result)
+        events = chain.from_iterable(_line_events(unit, parse, result))
     else:
         events = _counted(unit.fmt.read(source), result)
     numbers = _NUMBERS
     sources: dict[LogSource, int] = {}
+    zones: dict[int, int] = {}
     keep = _KEEP
     last: LogEvent | None = None
     for match in _ENGINE.match(events):
@@ -255,23 +260,34 @@ def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
             last = event
             ls = sources.setdefault(event.logsource, len(sources))
             kept = {k: v for k, v in event.fields.items() if k in keep}
-            result.matched.append((event.position, event.ts, ls, kept, event.raw))
+            position = event.position
+            when, zone = _pack_time(event.ts, position, zones, result)
+            result.matched.append((position, when, zone, ls, kept, event.raw))
         result.matches.append((numbers[id(match.rule)], len(result.matched) - 1))
     result.sources = list(sources)
     result.years = summary() if summary is not None else None
 
 
-def _line_events(unit: _Unit, parse: LineParser, result: _Result) -> Iterator[LogEvent]:
-    """The events of a unit of a line log; bad lines are counted in ``result``."""
-    for position, line, problem in iter_lines(unit.source.path, unit.start, unit.end, unit.first):
-        if not problem:
-            if not line or line.isspace():
-                continue
-            if (event := parse(line, position)) is not None:
-                result.events += 1
-                yield event
-                continue
-        result.count_bad(position)
+def _line_events(unit: _Unit, parse: LineParser, result: _Result) -> Iterator[list[LogEvent]]:
+    """The events of a unit of a line log, a block of lines at a time; bad lines are counted
+    in ``result``."""
+    bad = result.count_bad
+    for number, texts, problems in iter_line_blocks(
+        unit.source.path, unit.start, unit.end, unit.first
+    ):
+        for at in range(0, len(texts), BATCH):  # parsed and matched while still in the cache
+            events: list[LogEvent] = []
+            keep = events.append
+            for position, line in zip(count(number + at), texts[at : at + BATCH]):
+                if not line or line.isspace():
+                    if position in problems:
+                        bad(position)
+                elif (event := parse(line, position)) is None:
+                    bad(position)
+                else:
+                    keep(event)
+            result.events += len(events)
+            yield events
 
 
 def _counted(records: Iterator[LogEvent | Bad], result: _Result) -> Iterator[LogEvent]:
@@ -315,12 +331,52 @@ def _settle_years(
         yield from zip((i for i, _ in redo), again, strict=True)
 
 
+_State = tuple[bytes, dt.tzinfo] | tuple[bytes]
+"""What a datetime's ``__reduce__`` gives to rebuild it: its state, and its tzinfo if any."""
+_from_state = cast(Callable[[bytes, dt.tzinfo | None], dt.datetime], dt.datetime)
+"""``datetime(state, tzinfo)``: how pickle rebuilds a datetime from ``__reduce__``'s state."""
+
+
+def _pack_time(
+    ts: dt.datetime | None, position: int, numbers: dict[int, int], result: _Result
+) -> tuple[bytes, int]:
+    """An event's time packed for the trip to the parent: (state, zone number).
+
+    Pickling a datetime costs about 2 µs and a unit may send back 100,000 matched events, yet
+    the state pickle itself rebuilds a datetime from (ten bytes from ``__reduce__``) costs
+    next to nothing to pickle. So a time goes as those bytes and the number of its tzinfo in
+    ``result.zones`` (numbered in ``numbers`` by identity: zones that compare equal but are
+    named differently stay apart); :func:`_matches` rebuilds it as pickle would. A time with
+    ``fold`` set (which ``__reduce__`` drops) or none goes as it is in ``result.times`` under
+    the event's position, with zone number -1.
+    """
+    if ts is None or ts.fold:
+        result.times[position] = ts
+        return b"", -1
+    state = cast(_State, ts.__reduce__()[1])
+    zone = state[1] if len(state) == 2 else None
+    number = numbers.get(id(zone))
+    if number is None:
+        number = numbers[id(zone)] = len(result.zones)
+        result.zones.append(zone)
+    return state[0], number
+
+
 def _matches(engine: SigmaEngine, unit: _Unit, result: _Result) -> list[Match]:
-    """The matches of one unit, with its events rebuilt."""
+    """The matches of one unit, with its events rebuilt (times as :func:`_pack_time` packed
+    them)."""
     rules, sources, display = engine.rules, result.sources, unit.source.display
+    zones, times, rebuild = result.zones, result.times, _from_state
     events = [
-        LogEvent(display, position, ts, sources[ls], fields, raw)
-        for position, ts, ls, fields, raw in result.matched
+        LogEvent(
+            display,
+            position,
+            rebuild(state, zones[zone]) if zone >= 0 else times[position],
+            sources[ls],
+            fields,
+            raw,
+        )
+        for position, state, zone, ls, fields, raw in result.matched
     ]
     return [Match(rules[rule], events[at]) for rule, at in result.matches]
 

@@ -20,6 +20,7 @@ import logging
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import count, repeat
 from pathlib import PurePath
 from typing import Any, BinaryIO, ClassVar
 
@@ -32,11 +33,13 @@ __all__ = [
     "json_object",
     "MAX_LINE",
     "Bad",
+    "LineBlock",
     "LineFormat",
     "LineParser",
     "LogFormat",
     "LogFormatError",
     "SourceInfo",
+    "iter_line_blocks",
     "iter_lines",
     "open_binary",
 ]
@@ -144,6 +147,11 @@ _BLOCK = 1 << 20
 _TOO_LONG = f"line longer than {MAX_LINE} bytes"
 
 
+LineBlock = tuple[int, list[str], dict[int, str]]
+"""Lines read together: the number of the first, their texts (``""`` for a bad line), and the
+problem of each bad line by number."""
+
+
 def iter_lines(
     path: str, start: int = 0, end: int | None = None, first: int = 1, block: int = _BLOCK
 ) -> Iterator[tuple[int, str, str]]:
@@ -155,6 +163,23 @@ def iter_lines(
     hostile input stays visible as evidence. Lines of ``MAX_LINE`` bytes or more and a
     truncated compressed tail come back as problems, never as errors; memory stays bounded by
     the ``block`` size whatever the line lengths.
+    """
+    for number, texts, problems in iter_line_blocks(path, start, end, first, block):
+        if problems:
+            for position, text in enumerate(texts, number):
+                yield position, text, problems.get(position, "")
+        else:
+            yield from zip(count(number), texts, repeat(""))
+
+
+def iter_line_blocks(
+    path: str, start: int = 0, end: int | None = None, first: int = 1, block: int = _BLOCK
+) -> Iterator[LineBlock]:
+    """The lines :func:`iter_lines` gives, a block at a time (see :data:`LineBlock`).
+
+    A block of short lines is decoded and split as a whole (the same text as line by line:
+    a newline byte never belongs to an undecodable sequence); a block that may hold a line of
+    ``MAX_LINE`` bytes or more, or that continues one, is split line by line.
     """
     position = first - 1
     with open_binary(path) as fh:
@@ -170,37 +195,66 @@ def iter_lines(
                     break
                 if left is not None:
                     left -= len(data)
-                lines = data.split(b"\n")
-                tail = lines.pop()
-                if lines:
-                    if skipping:
-                        position += 1
-                        yield position, "", _TOO_LONG
-                        skipping = False
-                        lines[0] = b""
-                        skip_first = True
-                    else:
-                        lines[0] = carry + lines[0]
-                        skip_first = False
-                    for raw in lines[1:] if skip_first else lines:
-                        position += 1
-                        if len(raw) >= MAX_LINE:
-                            yield position, "", _TOO_LONG
-                        else:
-                            yield position, raw.decode("utf-8", "backslashreplace").rstrip("\r"), ""
-                    carry = tail
-                elif not skipping:
-                    carry += tail
+                cut = data.rfind(b"\n")
+                if cut < 0:  # no line ends here
+                    if not skipping:
+                        carry += data
+                elif (
+                    not skipping
+                    and (texts := _short_lines(carry + data[:cut] if carry else data[:cut]))
+                    is not None
+                ):
+                    yield position + 1, texts, {}
+                    position += len(texts)
+                    carry = data[cut + 1 :]
+                else:
+                    found = _each_line(data, cut, carry, skipping, position + 1)
+                    yield found
+                    position += len(found[1])
+                    skipping, carry = False, data[cut + 1 :]
                 if len(carry) >= MAX_LINE:
                     skipping, carry = True, b""
         except (OSError, EOFError) as e:
             _log.warning("%s: read stopped after line %d: %s", path, position, e)
-            yield position + 1, "", f"unreadable from here on ({e})"
+            yield position + 1, [""], {position + 1: f"unreadable from here on ({e})"}
             return
         if skipping:
-            yield position + 1, "", _TOO_LONG
+            yield position + 1, [""], {position + 1: _TOO_LONG}
         elif carry:
-            yield position + 1, carry.decode("utf-8", "backslashreplace").rstrip("\r"), ""
+            yield position + 1, [carry.decode("utf-8", "backslashreplace").rstrip("\r")], {}
+
+
+def _short_lines(chunk: bytes) -> list[str] | None:
+    """The lines of ``chunk`` (whole lines, without the last newline), decoded; None if one
+    of them may be ``MAX_LINE`` bytes or more (a character is at most four bytes here, an
+    undecodable byte four characters)."""
+    texts = chunk.decode("utf-8", "backslashreplace").split("\n")
+    if len(chunk) >= MAX_LINE and 4 * max(map(len, texts)) >= MAX_LINE:
+        return None
+    if b"\r" in chunk:
+        texts = [text.rstrip("\r") for text in texts]
+    return texts
+
+
+def _each_line(data: bytes, cut: int, carry: bytes, skipping: bool, number: int) -> LineBlock:
+    """The lines that end in ``data[:cut + 1]``, one at a time: the first continues ``carry``
+    (or a line too long already, when ``skipping``); the first is number ``number``."""
+    lines = data[:cut].split(b"\n")
+    texts: list[str] = []
+    problems: dict[int, str] = {}
+    if skipping:
+        problems[number] = _TOO_LONG
+        texts.append("")
+        lines = lines[1:]
+    else:
+        lines[0] = carry + lines[0]
+    for raw in lines:
+        if len(raw) >= MAX_LINE:
+            problems[number + len(texts)] = _TOO_LONG
+            texts.append("")
+        else:
+            texts.append(raw.decode("utf-8", "backslashreplace").rstrip("\r"))
+    return number, texts, problems
 
 
 def json_object(line: str) -> dict[str, Any] | None:
