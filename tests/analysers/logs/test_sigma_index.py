@@ -115,7 +115,7 @@ def test_a_field_that_stops_memoising_still_finds_every_match(
     built = engine()
     assert fast(built, repeated) == slow(built, repeated)
     assert not user_lookup(built).stopped
-    assert len(user_lookup(built).memo) == 2
+    assert set(user_lookup(built).memo) == {"root", "bob", None}  # None: events without it
 
 
 @settings(max_examples=60, deadline=None)

@@ -24,7 +24,8 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate
-from typing import Generic, Protocol, TypeVar
+from operator import or_
+from typing import Generic, Protocol, TypeVar, cast
 
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation
 
@@ -141,10 +142,7 @@ class _Needles:
         A needle found across a join is reported for the earlier value: one extra candidate,
         never a missed one (candidates are only evaluated, not trusted).
         """
-        where = [i for i, v in enumerate(values) if v]
-        if not where:
-            return
-        texts = [values[i] or "" for i in where]
+        texts = [value or "" for value in values]
         joined = "\n".join(texts)
         low = joined.lower()
         if low.isascii():
@@ -156,12 +154,14 @@ class _Needles:
             try:
                 found = self._text_search()(low, overlapping=True)
             except UnicodeEncodeError:  # a lone surrogate (``%uD800``, a JSON escape)
-                yield from self._scan_slowly(where, texts)
+                yield from self._scan_slowly(texts)
                 return
+        if not found:
+            return
         starts = list(accumulate(map((1).__add__, map(len, texts[:-1])), initial=0))
         ids = self.ids
         for needle, start, _ in found:
-            yield where[bisect_right(starts, start) - 1], ids[needle]
+            yield bisect_right(starts, start) - 1, ids[needle]
 
     def _text_search(self) -> Callable[..., list[tuple[int, int, int]]]:
         """Search of text that is not all ASCII (offsets in characters)."""
@@ -170,9 +170,9 @@ class _Needles:
             self._search_text = automaton.find_matches_as_indexes
         return self._search_text
 
-    def _scan_slowly(self, where: list[int], texts: list[str]) -> Iterator[tuple[int, _Mask]]:
+    def _scan_slowly(self, texts: list[str]) -> Iterator[tuple[int, _Mask]]:
         """:meth:`scan` needle by needle, for text the automaton cannot take."""
-        for i, text in zip(where, texts, strict=True):
+        for i, text in enumerate(texts):
             low = text.lower()
             for needle, ids in zip(self.needles, self.ids, strict=True):
                 if needle in low:
@@ -200,8 +200,9 @@ class _Lookup:
         """Whether the field has tests other than substrings."""
         self.within = _automaton(index.within)
         """The field's substring needles, or None."""
-        self.memo: dict[str, _Mask] = {}
-        """Value → the rules it points at, for values seen lately."""
+        self.memo: dict[str | None, _Mask] = {None: 0}
+        """Value → the rules it points at, for values seen lately (and None, for an event
+        without the field, → none)."""
         self.misses = 0
         """Look-ups the memo could not answer since it was last emptied."""
         self.since = 0
@@ -212,16 +213,16 @@ class _Lookup:
     def add(self, values: Sequence[str | None], masks: list[_Mask], events: int) -> None:
         """Add to ``masks[i]`` the rules ``values[i]`` points at, for every value."""
         if self.exact:
-            memo = self.memo
-            for i, value in enumerate(values):
-                if value is not None:
-                    found = memo.get(value)
-                    if found is None:
-                        found = self._missed(value, events)
-                    masks[i] |= found
+            found = list(map(self.memo.get, values))
+            if None in found:
+                for i, value in enumerate(values):
+                    if found[i] is None:
+                        assert value is not None  # noqa: S101 - the memo answers None with 0
+                        found[i] = self._missed(value, events)
+            masks[:] = map(or_, masks, cast(list[_Mask], found))
         if self.within is not None:
-            for i, found in self.within.scan(values):
-                masks[i] |= found
+            for i, hit in self.within.scan(values):
+                masks[i] |= hit
 
     def _missed(self, value: str, events: int) -> _Mask:
         """What ``value`` points at, after a memo miss; ``events`` is how many events the
@@ -232,7 +233,7 @@ class _Lookup:
         self.misses += 1
         if len(self.memo) >= MEMO_LIMIT:
             self.stopped = 2 * self.misses > events - self.since
-            self.memo.clear()
+            self.memo = {None: 0}
             self.misses, self.since = 0, events
         if not self.stopped and len(value) <= _MEMO_LONGEST:
             self.memo[value] = found

@@ -254,11 +254,6 @@ def _group_values(
     return values, Counter(values)
 
 
-def _picker(hits: list[_Member], positions: list[int]) -> Callable[[int], _Member]:
-    """Hit ``i`` of a group, from the group's ``positions`` among ``hits``."""
-    return lambda i: hits[positions[i]]
-
-
 def _fewest_hits(rule: SigmaCorrelationRule, refs: list[str]) -> int:
     """The fewest hits one group needs before the rule's condition can hold.
 
@@ -332,7 +327,8 @@ class _Plan:
             if rules and every and len(set(rules)) < len(refs):
                 continue
             times = list(map(ts.__getitem__, positions))
-            alerts += self._slide(value, times, _picker(hits, positions), rules, derived)
+            members = list(map(hits.__getitem__, positions))
+            alerts += self._slide(value, times, members.__getitem__, rules, derived)
         return alerts
 
     def _slide(
