@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analysers.logs.ingest_helpers import SAMPLES
-from mamori.analysers.logs import shards
+from mamori.analysers.logs import analyser, shards
 from mamori.analysers.logs.analyser import Pack
 from mamori.analysers.logs.events import LogSource
 from mamori.analysers.logs.ingest import interface, open_events
@@ -271,3 +271,46 @@ def test_times_of_matched_events_come_back_exactly_as_they_were(ts: dt.datetime 
             assert (got.fold, got.tzname(), got.utcoffset()) == (
                 want.fold, want.tzname(), want.utcoffset()
             )  # fmt: skip
+
+
+def test_alerts_computed_side_by_side_equal_those_computed_in_turn(
+    tmp_path: Path, pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _estate(tmp_path)
+    matches, _ = shards.match_files(pack.engine, files, pack.keep, workers=1)
+    in_turn = pack.alerts(matches, workers=1)
+    monkeypatch.setattr(analyser, "_SIDE_BY_SIDE", 0)
+    parent = os.getpid()
+    seen: list[int] = []
+    real = analyser.dedupe
+
+    def dedupe_noting_the_process(*args: object, **kwargs: object) -> object:
+        seen.append(os.getpid())  # only the parent's own call is visible here
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyser, "dedupe", dedupe_noting_the_process)
+    side_by_side = pack.alerts(matches, workers=2)
+    assert side_by_side == in_turn
+    assert any(a.correlation for a in in_turn) and any(not a.correlation for a in in_turn)
+    assert seen == []  # de-duplication ran in the child, not here
+    assert os.getpid() == parent
+
+
+def test_side_by_side_does_the_work_here_when_the_child_cannot_send_it(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def unpicklable() -> object:
+        return lambda: None  # a lambda cannot be pickled back to the parent
+
+    with caplog.at_level(logging.WARNING, logger=shards.__name__):
+        here, there = shards.side_by_side(lambda: os.getpid(), unpicklable, workers=2)
+    assert here == os.getpid()
+    assert callable(there)
+    assert "cannot send the result" in caplog.text
+
+    def failing() -> object:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):  # redone here, where it fails the same way
+        shards.side_by_side(lambda: 1, failing, workers=2)
+    assert shards.side_by_side(lambda: 1, lambda: 2, workers=1) == (1, 2)

@@ -34,7 +34,7 @@ from mamori.analysers.logs.correlation import Correlator
 from mamori.analysers.logs.dedupe import ENTITY_FIELDS, Alert, dedupe
 from mamori.analysers.logs.events import LogEvent
 from mamori.analysers.logs.incidents import Incident, build_incidents
-from mamori.analysers.logs.shards import FileReport, match_files
+from mamori.analysers.logs.shards import FileReport, default_workers, match_files, side_by_side
 from mamori.analysers.logs.sigma_engine import Match, SigmaEngine
 from mamori.analysers.logs.sigma_load import BUILTIN_RULES, RuleFailure, load_rules
 from mamori.model import (
@@ -63,6 +63,9 @@ _NAMES = re.compile(
 )
 _CWE_TAG = re.compile(r"^cwe\.(\d+)$", re.I)
 _EVIDENCE_LINES = 5
+_SIDE_BY_SIDE = 20_000
+"""Matches from which de-duplication and correlation run side by side (below, a fork costs
+more than it saves)."""
 
 
 class Pack:
@@ -91,15 +94,23 @@ class Pack:
         """Alerts for log files ((path, display) pairs), read on ``workers`` processes (0: one
         per core), and how each file went. Same alerts as :meth:`detect` over the files read
         in turn (see :mod:`.shards`)."""
+        workers = workers or default_workers()
         matches, reports = match_files(self.engine, files, self.keep, workers)
         with paused_gc():
-            return self.alerts(matches), reports
+            return self.alerts(matches, workers), reports
 
-    def alerts(self, matches: list[Match]) -> list[Alert]:
-        """De-duplicated single-rule alerts and correlation alerts for ``matches``."""
+    def alerts(self, matches: list[Match], workers: int = 1) -> list[Alert]:
+        """De-duplicated single-rule alerts and correlation alerts for ``matches``; with more
+        than one worker and many matches, de-duplication runs in a forked child meanwhile."""
         silent = self.correlator.silent
-        alerts = dedupe(m for m in matches if m.rule.rule_id not in silent)
-        return alerts + self.correlator.run(matches)
+
+        def single() -> list[Alert]:
+            return dedupe(m for m in matches if m.rule.rule_id not in silent)
+
+        if len(matches) < _SIDE_BY_SIDE:
+            workers = 1
+        correlated, alerts = side_by_side(lambda: self.correlator.run(matches), single, workers)
+        return alerts + correlated
 
 
 @functools.lru_cache(maxsize=4)

@@ -27,7 +27,8 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, count
-from typing import BinaryIO, cast
+from multiprocessing.connection import Connection
+from typing import BinaryIO, TypeVar, cast
 
 from mamori.analysers._gc import paused_gc
 from mamori.analysers.logs.events import LogEvent, LogSource, ParseStats
@@ -45,7 +46,7 @@ from mamori.analysers.logs.ingest.interface import (
 from mamori.analysers.logs.ingest.syslog import SyslogFormat, YearState, YearSummary, year_at
 from mamori.analysers.logs.sigma_engine import BATCH, Match, SigmaEngine
 
-__all__ = ["CHUNK", "FileReport", "default_workers", "match_files"]
+__all__ = ["CHUNK", "FileReport", "default_workers", "match_files", "side_by_side"]
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,8 @@ for long (a 1 MiB unit is ~0.1 s of work); measured on the bench's 56 MiB of aut
 logs on two cores: median 4.96 s with 1 MiB units against 5.28 s with 4 MiB ones."""
 
 _FIRST_BAD = 10
+_A = TypeVar("_A")
+_B = TypeVar("_B")
 _START: YearState = (0, 0)
 
 
@@ -152,6 +155,51 @@ def match_files(
         for i, result in _settle_years(units, results, workers):
             results[i], matches[i] = result, _matches(engine, units[i], result)
     return [m for part in matches for m in part], _reports(files, units, results, errors)
+
+
+def side_by_side(here: Callable[[], _A], there: Callable[[], _B], workers: int) -> tuple[_A, _B]:
+    """``here()`` in this process while a forked child computes ``there()``; both results.
+
+    With one worker, or no ``fork``, both run here in turn. If the child fails (it cannot
+    pickle its result, it is killed…), ``there()`` runs here afterwards, with a warning: the
+    caller always gets both results.
+    """
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return here(), there()
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_send_result, args=(there, send), daemon=True)
+    child.start()
+    send.close()
+    try:
+        mine = here()
+        try:
+            status, theirs = receive.recv()
+        except (EOFError, OSError) as e:
+            status, theirs = f"it ended without a result ({e})", None
+    finally:
+        receive.close()
+        if child.is_alive():  # here() failed, or the result never came: do not wait for it
+            child.kill()
+        child.join()
+    if status != "ok":
+        log.warning("work in a child process failed (%s); doing it here", status)
+        return mine, there()
+    return mine, cast(_B, theirs)
+
+
+def _send_result(work: Callable[[], object], conn: Connection) -> None:
+    """In the child: send ("ok", ``work()``), or why it failed."""
+    try:
+        result: tuple[str, object] = ("ok", work())
+    except Exception as e:  # reported to the parent, which does the work itself
+        result = (f"{type(e).__name__}: {e}", None)
+    try:
+        conn.send(result)
+    except Exception as e:  # noqa: BLE001 - e.g. an unpicklable result; the parent redoes it
+        conn.send((f"cannot send the result ({type(e).__name__}: {e})", None))
+    finally:
+        conn.close()
 
 
 def _plan(files: Sequence[tuple[str, str]], chunk: int) -> tuple[list[_Unit], dict[int, str]]:
