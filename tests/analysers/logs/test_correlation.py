@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Callable
+
+import pytest
 
 from mamori.analysers.logs.correlation import Correlator
 from mamori.analysers.logs.dedupe import SAMPLE_LIMIT, Alert, dedupe
@@ -265,3 +268,25 @@ def test_dedupe_orders_by_first_seen_and_keeps_untimed_matches_last() -> None:
         ((("host", "web1"), ("src_ip", "198.51.100.7")), 1, late.ts),
         ((), 1, None),
     ]
+
+
+@pytest.mark.parametrize("start", [(0, 0), (0, 10**6), (10**6, 0)])
+def test_split_keeps_a_correlation_with_those_it_reads_and_loses_no_alert(
+    start: tuple[int, int],
+) -> None:
+    events = [ev(s, "failure", user=f"u{s % 4}") for s in range(0, 50, 5)] + [ev(60, "success")]
+    # Many other log-ins make "then" (which reads them) heavier than "burst" (which it reads).
+    events += [ev(61 + s, "success", ip=f"198.51.100.{s}") for s in range(30)]
+    alerts, correlator = run(events)
+    assert {a.title for a in alerts} == {"burst", "spray", "then"}
+    names = [plan.template.title for plan in correlator._plans]
+    loaded = load_text(RULES)
+    matches = list(SigmaEngine(loaded.rules).match(events))
+    parts = correlator.split(Counter(m.rule.rule_id for m in matches), start)
+    assert parts[0] | parts[1] == set(range(len(names))) and not parts[0] & parts[1]
+    with_burst = next(p for p in parts if names.index("burst") in p)
+    assert names.index("then") in with_burst  # "then" reads burst's alerts
+    if start[1] > start[0]:
+        assert parts[1] == set()  # all the work goes where there is least already
+    merged = correlator.run_plans(matches, parts[0]) | correlator.run_plans(matches, parts[1])
+    assert [a for i in sorted(merged) for a in merged[i]] == alerts

@@ -25,7 +25,7 @@ import logging
 import math
 import operator
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from itertools import chain, islice
 from typing import NamedTuple, cast
 
@@ -128,8 +128,17 @@ class Correlator:
 
     def run(self, matches: Iterable[Match]) -> list[Alert]:
         """Every correlation alert for ``matches``."""
+        return [a for fired in self.run_plans(matches).values() for a in fired]
+
+    def run_plans(
+        self, matches: Iterable[Match], plans: Collection[int] | None = None
+    ) -> dict[int, list[Alert]]:
+        """The alerts of each correlation rule numbered in ``plans`` (its position in
+        :attr:`rules`; every rule by default), in rule order. A rule that reads another
+        correlation's alerts must be given with it (see :meth:`split`)."""
+        chosen = [i for i in range(len(self._plans)) if plans is None or i in plans]
+        needed = {ref for i in chosen for ref in self._plans[i].refs} & self.needed
         hits: dict[str, list[_Member]] = defaultdict(list)
-        needed = self.needed
         for m in matches:
             key = m.rule.rule_id
             if key in needed:
@@ -137,16 +146,49 @@ class Correlator:
                 if event.ts is not None:
                     hits[key].append(event)
         read = {key: _RuleHits(key, found, derived=False) for key, found in hits.items()}
-        alerts: list[Alert] = []
-        for plan in self._plans:
+        alerts: dict[int, list[Alert]] = {}
+        for i in chosen:
+            plan = self._plans[i]
             fired = plan.evaluate(read)
             key = plan.template.rule_id
             lower: list[_Member] = [_as_hit(key, a) for a in fired if a.last_seen is not None]
             read.pop(key, None)
             if lower:
                 read[key] = _RuleHits(key, lower, derived=True)
-            alerts.extend(fired)
+            alerts[i] = fired
         return alerts
+
+    def split(self, counts: Mapping[str, int], start: tuple[int, int] = (0, 0)) -> list[set[int]]:
+        """The correlation rules in two parts of about equal work, each closed under "reads
+        the alerts of": ``counts`` is how many matches each rule had (a rule's work grows with
+        the hits it reads), ``start`` the work each part already has."""
+        owner = {plan.template.rule_id: i for i, plan in enumerate(self._plans)}
+        parent = list(range(len(self._plans)))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for i, plan in enumerate(self._plans):
+            for ref in plan.refs:
+                if ref in owner:
+                    parent[root(owner[ref])] = root(i)
+        groups: dict[int, list[int]] = defaultdict(list)
+        for i in range(len(self._plans)):
+            groups[root(i)].append(i)
+        weight = {
+            r: sum(counts.get(ref, 0) for i in members for ref in self._plans[i].refs)
+            for r, members in groups.items()
+        }
+        parts: list[set[int]] = [set(), set()]
+        loads = list(start)
+        for r in sorted(groups, key=lambda r: (-weight[r], r)):
+            lighter = 0 if loads[0] <= loads[1] else 1
+            parts[lighter].update(groups[r])
+            loads[lighter] += weight[r]
+        return parts
 
 
 def _unsupported(rule: SigmaCorrelationRule) -> str:
