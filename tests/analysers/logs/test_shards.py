@@ -257,8 +257,8 @@ def test_times_of_matched_events_come_back_exactly_as_they_were(ts: dt.datetime 
     # An equal zone of another name, packed first, must not stand in for the event's zone.
     other = dt.datetime(2026, 1, 1, tzinfo=_named(9, "KST"))
     for position, when in enumerate([other, ts], 1):
-        packed, zone = shards._pack_time(when, position, numbers, result)
-        result.matched.append((position, packed, zone, 0, {}, "line"))
+        packed, zone = shards._pack_time(when, len(result.matched), numbers, result)
+        result.matched.append((1, packed, zone, 0, {}, "line"))  # the same position twice
         result.matches.append((0, position - 1))
     unit = shards._Unit(0, SourceInfo.of(__file__, "x.log"), SyslogFormat())
     again = pickle.loads(pickle.dumps(result))  # noqa: S301 - our own bytes, as the pool sends them

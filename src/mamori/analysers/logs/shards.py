@@ -100,7 +100,7 @@ class _Result:
     zones: list[dt.tzinfo | None] = field(default_factory=list)
     """Time zones of the packed times, by number."""
     times: dict[int, dt.datetime | None] = field(default_factory=dict)
-    """Times that could not be packed, by event position."""
+    """Times that could not be packed, by index into ``matched``."""
     matches: list[tuple[int, int]] = field(default_factory=list)
     """(rule number, index into ``matched``) in match order."""
     years: YearSummary | None = None
@@ -310,9 +310,8 @@ def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
             last = event
             ls = sources.setdefault(event.logsource, len(sources))
             kept = {k: v for k, v in event.fields.items() if k in keep}
-            position = event.position
-            when, zone = _pack_time(event.ts, position, zones, result)
-            result.matched.append((position, when, zone, ls, kept, event.raw))
+            when, zone = _pack_time(event.ts, len(result.matched), zones, result)
+            result.matched.append((event.position, when, zone, ls, kept, event.raw))
         result.matches.append((numbers[id(match.rule)], len(result.matched) - 1))
     result.sources = list(sources)
     result.years = summary() if summary is not None else None
@@ -388,20 +387,20 @@ _from_state = cast(Callable[[bytes, dt.tzinfo | None], dt.datetime], dt.datetime
 
 
 def _pack_time(
-    ts: dt.datetime | None, position: int, numbers: dict[int, int], result: _Result
+    ts: dt.datetime | None, index: int, numbers: dict[int, int], result: _Result
 ) -> tuple[bytes, int]:
     """An event's time packed for the trip to the parent: (state, zone number).
 
-    Pickling a datetime costs about 2 µs and a unit may send back 100,000 matched events, yet
-    the state pickle itself rebuilds a datetime from (ten bytes from ``__reduce__``) costs
-    next to nothing to pickle. So a time goes as those bytes and the number of its tzinfo in
+    Pickling a datetime costs about 2 µs and a unit may send back 100,000 matched events, while
+    the state pickle rebuilds a datetime from (ten bytes, from ``__reduce__``) costs next to
+    nothing to pickle. So a time goes as those bytes and the number of its tzinfo in
     ``result.zones`` (numbered in ``numbers`` by identity: zones that compare equal but are
     named differently stay apart); :func:`_matches` rebuilds it as pickle would. A time with
     ``fold`` set (which ``__reduce__`` drops) or none goes as it is in ``result.times`` under
-    the event's position, with zone number -1.
+    ``index``, the event's place in ``result.matched``, with zone number -1.
     """
     if ts is None or ts.fold:
-        result.times[position] = ts
+        result.times[index] = ts
         return b"", -1
     state = cast(_State, ts.__reduce__()[1])
     zone = state[1] if len(state) == 2 else None
@@ -421,12 +420,12 @@ def _matches(engine: SigmaEngine, unit: _Unit, result: _Result) -> list[Match]:
         LogEvent(
             display,
             position,
-            rebuild(state, zones[zone]) if zone >= 0 else times[position],
+            rebuild(state, zones[zone]) if zone >= 0 else times[index],
             sources[ls],
             fields,
             raw,
         )
-        for position, state, zone, ls, fields, raw in result.matched
+        for index, (position, state, zone, ls, fields, raw) in enumerate(result.matched)
     ]
     return [Match(rules[rule], events[at]) for rule, at in result.matches]
 
