@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import logging
@@ -9,6 +10,7 @@ import os
 import pickle
 import random
 import shutil
+import weakref
 import zoneinfo
 from collections.abc import Iterator
 from pathlib import Path
@@ -314,3 +316,35 @@ def test_side_by_side_does_the_work_here_when_the_child_cannot_send_it(
     with pytest.raises(ValueError, match="boom"):  # redone here, where it fails the same way
         shards.side_by_side(lambda: 1, failing, workers=2)
     assert shards.side_by_side(lambda: 1, lambda: 2, workers=1) == (1, 2)
+
+
+def test_matched_events_are_freed_before_the_collector_comes_back(
+    tmp_path: Path, pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its first pass would otherwise walk every matched event only to find them garbage."""
+
+    class Matches(list):  # type: ignore[type-arg] - a list that can be watched
+        pass
+
+    watched: list[weakref.ref[Matches]] = []
+    real_match_files, real_paused = analyser.match_files, analyser.paused_gc
+
+    def match_files(*args: object, **kwargs: object) -> tuple[Matches, object]:
+        matches, reports = real_match_files(*args, **kwargs)
+        found = Matches(matches)
+        watched.append(weakref.ref(found))
+        return found, reports
+
+    alive_at_exit: list[bool] = []
+
+    @contextlib.contextmanager
+    def paused_gc() -> Iterator[None]:
+        with real_paused():
+            yield
+            alive_at_exit.append(any(ref() is not None for ref in watched))
+
+    monkeypatch.setattr(analyser, "match_files", match_files)
+    monkeypatch.setattr(analyser, "paused_gc", paused_gc)
+    alerts, _ = pack.detect_files(_estate(tmp_path), workers=1)
+    assert alerts and watched
+    assert alive_at_exit == [False]
