@@ -158,3 +158,12 @@ def test_events_read_before_a_failing_source_are_still_matched() -> None:
     with pytest.raises(OSError, match="disk gone"):
         seen.extend((m.rule.title, m.event.position) for m in engine().match(source()))
     assert seen == [("keyword", 1)]
+
+
+def test_a_source_that_fails_before_its_first_event_raises_its_own_error() -> None:
+    def source() -> Iterator[LogEvent]:
+        raise OSError("disk gone")
+        yield line(1, "evil thing")  # never reached: makes this a generator
+
+    with pytest.raises(OSError, match="disk gone"):
+        list(engine().match(source()))

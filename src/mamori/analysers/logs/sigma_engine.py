@@ -20,7 +20,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import islice, repeat
 from typing import NamedTuple
 
 from sigma.exceptions import SigmaError
@@ -242,10 +242,22 @@ def _candidates(
 ) -> list[tuple[tuple[CompiledRule, ...], bool]]:
     """Per event of a batch, the rules to evaluate and whether they read the raw line — each
     plan indexes its events together (see :class:`._sigma_index.Plan`)."""
+    if not plans:
+        return []
+    first = plans[0]
+    if plans.count(first) == len(plans):  # one plan for the whole batch (the usual case)
+        if not first:
+            return [((), False)] * len(batch)
+        rules = first.candidates([e.fields for e in batch], [e.raw for e in batch])
+        return list(zip(rules, repeat(first.wants_text)))
     groups: dict[int, tuple[Plan[CompiledRule], list[int]]] = {}
     for i, plan in enumerate(plans):
         if plan:
-            groups.setdefault(id(plan), (plan, []))[1].append(i)
+            group = groups.get(id(plan))
+            if group is None:
+                groups[id(plan)] = (plan, [i])
+            else:
+                group[1].append(i)
     found: list[tuple[tuple[CompiledRule, ...], bool]] = [((), False)] * len(batch)
     for plan, members in groups.values():
         events = [batch[i] for i in members]
