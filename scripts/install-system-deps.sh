@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # Install the Debian packages the test suite needs: the real validators and servers it runs
 # (sshd, nginx, apache2, visudo, postgres, redis-server, memcached + saslpasswd2, vsftpd, mariadb,
-# slapd, ssh-keygen, openssl, runuser/setpriv, ip netns).
+# slapd, ssh-keygen, openssl, runuser/setpriv, ip netns), and a C compiler with Python's headers
+# for the compiled log parsers in native/.
 # Idempotent: installs only what is missing. Needs root (or passwordless sudo) and Debian's apt.
 # Services are NOT started by the install: the tests start their own instances on loopback.
 set -euo pipefail
 
 packages=(postgresql openssh-server openssh-client nginx apache2 sudo redis-server openssl util-linux iproute2
-          memcached sasl2-bin vsftpd mariadb-server slapd)
+          memcached sasl2-bin vsftpd mariadb-server slapd gcc libc6-dev)
+# Python's headers: Debian's package only when the interpreter in use has none of its own.
+py=python3
+if [ -x .venv/bin/python ]; then py=.venv/bin/python; fi
+if ! "$py" -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' 2>/dev/null; then
+  packages+=(python3-dev)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

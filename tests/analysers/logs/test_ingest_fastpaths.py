@@ -16,6 +16,8 @@ import pytest
 from mamori.analysers.logs.ingest import authlog, syslog, webaccess
 from mamori.analysers.logs.ingest.interface import SourceInfo
 
+pytestmark = pytest.mark.usefixtures("both_parsers")  # compiled and Python parsers
+
 ANCHOR = dt.datetime(2026, 1, 2, 12, tzinfo=dt.UTC)
 SOURCE = SourceInfo("/var/log/auth.log", "auth.log", ANCHOR)
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from analysers.logs.ingest_helpers import by_position, copy_sample, events_of
 from mamori.analysers.logs.events import LogSource
 from mamori.analysers.logs.ingest import sniff
+
+pytestmark = pytest.mark.usefixtures("both_parsers")  # compiled and Python parsers
 
 JAN_2026 = dt.datetime(2026, 1, 2, 12, 0, tzinfo=dt.UTC)
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from analysers.logs.ingest_helpers import copy_sample, events_of
 from mamori.analysers.logs.events import LogSource
 from mamori.analysers.logs.ingest import sniff
 from mamori.analysers.logs.ingest.jsonl import flatten
+
+pytestmark = pytest.mark.usefixtures("both_parsers")  # compiled and Python parsers
 
 JST = dt.timezone(dt.timedelta(hours=9))
 

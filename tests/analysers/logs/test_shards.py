@@ -77,6 +77,7 @@ def _sequential(pack: Pack, files: list[tuple[str, str]]) -> Iterator[tuple[obje
             yield m.rule.rule_id, e.source, e.position, e.ts, e.raw
 
 
+@pytest.mark.usefixtures("both_parsers")
 @pytest.mark.parametrize("workers", [1, 2])
 def test_sharded_matches_and_counts_equal_reading_in_turn(
     tmp_path: Path, pack: Pack, workers: int, caplog: pytest.LogCaptureFixture
@@ -104,6 +105,22 @@ def test_sharded_matches_and_counts_equal_reading_in_turn(
         assert by_name[name].stats == stream.stats, name
     access_stats = by_name["access.log"].stats
     assert access_stats is not None and access_stats.bad >= 2  # incl. the two over-long lines
+
+
+@pytest.mark.usefixtures("both_parsers")
+def test_bad_lines_are_counted_in_line_order(tmp_path: Path, pack: Pack) -> None:
+    """Lines a parser rejects and lines that could not be read (over-long: read as empty, with a
+    problem) are counted in the order they come, whichever parser reads them."""
+    good = "Mar  3 10:00:00 h sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2"
+    long_line = "A" * (interface.MAX_LINE + 10)
+    lines = [good, long_line, "garbage", "", long_line, "more garbage", "  ", good]
+    path = tmp_path / "auth.log"
+    path.write_text("\n".join(lines) + "\n")
+    matches, (report,) = shards.match_files(pack.engine, [(str(path), "auth.log")], pack.keep, 1)
+    assert report.stats is not None
+    assert report.stats.first_bad == (2, 3, 5, 6)
+    assert (report.stats.events, report.stats.bad) == (2, 4)
+    assert {m.event.position for m in matches} == {1, 8}
 
 
 def test_sharded_alerts_equal_sequential_alerts(tmp_path: Path, pack: Pack) -> None:

@@ -319,13 +319,23 @@ def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
 
 def _line_events(unit: _Unit, parse: LineParser, result: _Result) -> Iterator[list[LogEvent]]:
     """The events of a unit of a line log, a block of lines at a time; bad lines are counted
-    in ``result``."""
+    in ``result``. A compiled parser (:mod:`.ingest._native`) parses a whole block in one call."""
     bad = result.count_bad
+    block = getattr(parse, "block", None)
     for number, texts, problems in iter_line_blocks(
         unit.source.path, unit.start, unit.end, unit.first
     ):
         for at in range(0, len(texts), BATCH):  # parsed and matched while still in the cache
-            events: list[LogEvent] = []
+            if block is not None:
+                events, failed, blank = block(texts[at : at + BATCH], number + at)
+                if problems and blank:
+                    failed = sorted(failed + [p for p in blank if p in problems])
+                for position in failed:
+                    bad(position)
+                result.events += len(events)
+                yield events
+                continue
+            events = []
             keep = events.append
             for position, line in zip(count(number + at), texts[at : at + BATCH]):
                 if not line or line.isspace():

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-__all__ = ["AUTH_PROGRAMS", "SSHD_AUTH", "SSHD_OUTCOMES", "extract"]
+__all__ = ["AUTH_PROGRAMS", "BY_PROGRAM", "SSHD_AUTH", "SSHD_OUTCOMES", "extract", "pam_fields"]
 
 _IP = r"(?P<ip>[0-9A-Fa-f:.]+[0-9A-Fa-f]|[\w.-]+)"
 SSHD_AUTH = (
@@ -208,6 +208,11 @@ _BY_PROGRAM: dict[str, Callable[[str, dict[str, str]], None]] = {
 
 AUTH_PROGRAMS = frozenset(_BY_PROGRAM)
 """Programs whose messages :func:`extract` understands."""
+BY_PROGRAM = _BY_PROGRAM
+"""The extractor of each program in :data:`AUTH_PROGRAMS` (:func:`extract`'s dispatch; a
+plain dict so that compiled parsers can read it: never modify it)."""
+pam_fields = _pam
+"""The extractor of PAM messages (``pam_unix(…)``) of any other program."""
 
 
 def extract(program: str, message: str, fields: dict[str, str]) -> None:

@@ -27,6 +27,7 @@ from typing import ClassVar
 
 from mamori.analysers.logs.events import LogEvent, LogSource
 from mamori.analysers.logs.ingest import authlog
+from mamori.analysers.logs.ingest._native import Speedups, speedups
 from mamori.analysers.logs.ingest.interface import LineFormat, LineParser, SourceInfo
 
 __all__ = [
@@ -174,20 +175,22 @@ class _StampCache:
     second) and, for year-less stamps, the start of each minute seen in the current year and
     month (a stamp of that month leaves year inference as it is, so only its second is new)."""
 
-    __slots__ = ("_iso", "_last", "_last_ts", "_minutes", "_years")
+    __slots__ = ("_iso", "_last", "_last_ts", "_years", "minutes")
 
     def __init__(self, anchor: dt.datetime, state: YearState = (0, 0)) -> None:
         self._years = _YearTracker(anchor, state)
         self._last = ""
         self._last_ts: dt.datetime | None = None
         self._iso: dict[str, dt.datetime | None] = {}
-        self._minutes: dict[str, dt.datetime] = {}
+        self.minutes: dict[str, dt.datetime] = {}
+        """The start of each minute seen (by ``stamp[:12]``); emptied when the year or month
+        of inference moves, so a stamp whose minute is here leaves inference as it is."""
 
     def bsd(self, stamp: str) -> dt.datetime | None:
         """``Mar  5 02:21:05`` with its inferred year; None when it is not a real date."""
         if stamp == self._last:
             return self._last_ts
-        minute = self._minutes.get(stamp[:12])
+        minute = self.minutes.get(stamp[:12])
         second = _SECONDS.get(stamp[13:15])
         ts = self._infer(stamp) if minute is None or second is None else minute + second
         self._last, self._last_ts = stamp, ts
@@ -204,11 +207,11 @@ class _StampCache:
             )  # fmt: skip
         except ValueError:
             ts = None
-        if years.state != before or len(self._minutes) >= _MAX_MINUTES:
-            self._minutes.clear()
+        if years.state != before or len(self.minutes) >= _MAX_MINUTES:
+            self.minutes.clear()
         second = _SECONDS.get(stamp[13:15])
         if ts is not None and second is not None:
-            self._minutes[stamp[:12]] = ts - second
+            self.minutes[stamp[:12]] = ts - second
         return ts
 
     def summary(self) -> YearSummary:
@@ -227,18 +230,19 @@ class _StampCache:
 class _SourceCache:
     """The logsource of each program, computed once per file."""
 
-    __slots__ = ("_auth_file", "_by_program")
+    __slots__ = ("_auth_file", "by_program")
 
     def __init__(self, auth_file: bool) -> None:
         self._auth_file = auth_file
-        self._by_program: dict[str, LogSource] = {}
+        self.by_program: dict[str, LogSource] = {}
+        """The sources computed so far (up to 4,096 programs)."""
 
     def get(self, program: str) -> LogSource:
-        found = self._by_program.get(program)
+        found = self.by_program.get(program)
         if found is None:
             found = linux_logsource(service_for(program, self._auth_file))
-            if len(self._by_program) < 4096:
-                self._by_program[program] = found
+            if len(self.by_program) < 4096:
+                self.by_program[program] = found
         return found
 
 
@@ -318,47 +322,88 @@ class SyslogFormat(LineFormat):
     ) -> tuple[LineParser, Callable[[], YearSummary]]:
         """A parser for lines of ``source`` read from year-inference ``state``, and a function
         that tells afterwards what the lines did to year inference (see :mod:`..shards`).
-
-        An RFC 3164 line costs one match of :data:`_BSD_SSHD`; sshd log-in verdicts are read
-        from that match, other messages by :func:`.authlog.extract`."""
-        display = source.display
+        The compiled parser when it is installed (see :mod:`._native`), else the Python one."""
         stamps = _StampCache(source.mtime, state)
-        sources = _SourceCache(source.name in _AUTH_FILES)
-        match, bsd_time, extract = _BSD_SSHD.match, stamps.bsd, authlog.extract
-        sshd = linux_logsource("sshd")
+        native = speedups()
+        if native is None:
+            return python_parser(source, stamps), stamps.summary
+        return native_parser(native, source, stamps), stamps.summary
 
-        def parse(line: str, position: int) -> LogEvent | None:
-            if (m := match(line)) is None:
-                return structured(line, position)
-            pri, stamp, host, sprog, spid, smsg, verb, method, user, ip, port, prog, pid, msg = (
-                m.groups()
-            )
-            if (ts := bsd_time(stamp)) is None:
-                return None
-            if verb is None:
-                fields = {} if pri is None else _pri_fields(pri)
-                return event(line, position, ts, fields, host, prog, pid, msg)
-            head = m.end(_PORT) - m.start(_SMSG)
-            fields = _sshd_auth_fields(
-                pri, host, sprog, spid, smsg, verb, method, user, ip, port, head
-            )
-            return LogEvent(display, position, ts, sshd, fields, line)
 
-        def structured(line: str, position: int) -> LogEvent | None:
-            header = _structured(line, stamps)
-            return None if header is None else event(line, position, *header)
+_Event = Callable[
+    [str, int, dt.datetime | None, dict[str, str], str, str | None, str | None, str], LogEvent
+]
+"""Builds the event of a line from its position, time, fields so far, host, program, pid and
+message: adds the header fields and those :func:`.authlog.extract` reads from the message."""
 
-        def event(
-            line: str, position: int, ts: dt.datetime | None, fields: dict[str, str],
-            host: str, program: str | None, pid: str | None, message: str,
-        ) -> LogEvent:  # fmt: skip
-            program = program or ""
-            fields["host"] = host
-            fields["program"] = program
-            if pid:
-                fields["pid"] = pid
-            fields["message"] = message
-            extract(program, message, fields)
-            return LogEvent(display, position, ts, sources.get(program), fields, line)
 
-        return parse, stamps.summary
+def _general(source: SourceInfo) -> tuple[_Event, _SourceCache]:
+    """The event builder for lines of ``source`` and the logsource cache it uses."""
+    display = source.display
+    sources = _SourceCache(source.name in _AUTH_FILES)
+    extract = authlog.extract
+
+    def event(
+        line: str, position: int, ts: dt.datetime | None, fields: dict[str, str],
+        host: str, program: str | None, pid: str | None, message: str,
+    ) -> LogEvent:  # fmt: skip
+        program = program or ""
+        fields["host"] = host
+        fields["program"] = program
+        if pid:
+            fields["pid"] = pid
+        fields["message"] = message
+        extract(program, message, fields)
+        return LogEvent(display, position, ts, sources.get(program), fields, line)
+
+    return event, sources
+
+
+def _structured_parser(stamps: _StampCache, event: _Event) -> LineParser:
+    """The parser of RFC 3339-prefixed and RFC 5424 lines."""
+
+    def structured(line: str, position: int) -> LogEvent | None:
+        header = _structured(line, stamps)
+        return None if header is None else event(line, position, *header)
+
+    return structured
+
+
+def python_parser(source: SourceInfo, stamps: _StampCache) -> LineParser:
+    """The Python line parser (the reference for the compiled one). An RFC 3164 line costs one
+    match of :data:`_BSD_SSHD`; sshd log-in verdicts are read from that match, other messages
+    by :func:`.authlog.extract`."""
+    display = source.display
+    event, _ = _general(source)
+    structured = _structured_parser(stamps, event)
+    match, bsd_time = _BSD_SSHD.match, stamps.bsd
+    sshd = linux_logsource("sshd")
+
+    def parse(line: str, position: int) -> LogEvent | None:
+        if (m := match(line)) is None:
+            return structured(line, position)
+        pri, stamp, host, sprog, spid, smsg, verb, method, user, ip, port, prog, pid, msg = (
+            m.groups()
+        )
+        if (ts := bsd_time(stamp)) is None:
+            return None
+        if verb is None:
+            fields = {} if pri is None else _pri_fields(pri)
+            return event(line, position, ts, fields, host, prog, pid, msg)
+        head = m.end(_PORT) - m.start(_SMSG)
+        fields = _sshd_auth_fields(pri, host, sprog, spid, smsg, verb, method, user, ip, port, head)
+        return LogEvent(display, position, ts, sshd, fields, line)
+
+    return parse
+
+
+def native_parser(native: Speedups, source: SourceInfo, stamps: _StampCache) -> LineParser:
+    """:func:`python_parser` compiled: RFC 3164 lines are matched in C; year inference, PRI
+    fields, the extractors of :mod:`.authlog`, other line shapes and cache misses go through
+    the same Python code."""
+    event, sources = _general(source)
+    return native.syslog_parser(
+        LogEvent, source.display, linux_logsource("sshd"), _structured_parser(stamps, event),
+        stamps.bsd, _pri_fields, authlog.BY_PROGRAM, authlog.pam_fields, sources.by_program,
+        sources.get, stamps.minutes, _SECONDS,
+    )  # fmt: skip
