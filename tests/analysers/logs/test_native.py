@@ -115,7 +115,7 @@ _user = _pick(["root", "bob"], ["", "bob smith", "invalid user eve", "x from y",
 _ip = _pick(
     ["203.0.113.9", "2001:db8::1"],
     ["fe80::1%eth0", "a", "ab", "g", "1.2.3.4x", "host-1.example", "::", ":.", "1.2.3.", "\u0663.1",
-     "x y", "1.2.3.4:"],
+     "x y", "1.2.3.4:", "::-1.2.3.4", "a:-1.2.3.4", "[1.2.3.4]", "1.2.3.a", "1.2.3.4."],
 )  # fmt: skip
 _verdict = st.builds(
     lambda verb, method, inv, user, ip, port, tail: (
@@ -150,6 +150,46 @@ _message = st.one_of(
     ),
     st.text(max_size=40),
 )  # fmt: skip
+# Messages the authentication extractors read (authlog), some of them in C.
+_lead = _pick(
+    ["Disconnected from user", "Connection closed by authenticating user",
+     "Received disconnect from", "Connection closed by"],
+    ["Failed none for", "error: maximum authentication attempts exceeded for",
+     "Timeout before authentication for", "fatal: user", "x user", "for invalid user", "for",
+     "Disconnecting invalid user", "pam_unixx", "penalty: for", "Invalid user"],
+)  # fmt: skip
+_pam_body = _pick(
+    ["session opened for user {u}(uid=1000) by (uid=0)", "session closed for user {u}",
+     "session opened for user {u}(uid=0) by {u}(uid=0)"],
+    ["authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost={ip}  user={u}",
+     "password changed for {u}", "check pass; user unknown", "session opened for user (x",
+     "session opened for user ", "session closed for user {u} by", "x by {u}(uid=1)",
+     "session opened for user {u} by {u} (uid=0)", "session opened for user {u}\n"],
+)  # fmt: skip
+_extracted = st.one_of(
+    st.builds(
+        lambda lead, user, ip, port, tail: f"{lead} {user} {ip} port {port}{tail}",
+        _lead, _user, _ip, _pick(["22"], ["", "x", "\u0663"]),
+        _pick(["", " [preauth]", ":11: disconnected by user"], [" port 9", "\n", " from a port 2"]),
+    ),
+    st.builds(
+        lambda i, user, ip, tail: f"{i}nvalid user {user} from {ip}{tail}",
+        _pick(["I"], ["i", "x"]), _user, _ip,
+        _pick([" port 4242", ""], [" port", " port x", " port 1 port 2", "\n", " [preauth]"]),
+    ),
+    st.builds(
+        lambda svc, kind, body, user, ip: f"pam_unix({svc}:{kind}): " + body.format(u=user, ip=ip),
+        _pick(["sshd", "cron", "sudo", "login"], ["systemd-user", "", "a b", "x:y"]),
+        _pick(["session", "auth"], ["", "a-b", "chauthtok"]),
+        _pam_body, _user, _ip,
+    ),
+)  # fmt: skip
+_auth_program = _pick(
+    ["sshd", "CRON", "sshd-session"],
+    ["cron", "login", "systemd-logind", "su", "sudo", "app", "passwd"],
+)
+
+
 _bsd = st.builds(
     lambda pri, stamp, host, program, pid, colon, message: (
         f"{pri}{stamp} {host} {program}{pid}{colon}{message}"
@@ -183,6 +223,25 @@ def test_syslog_lines_parse_the_same(lines: list[str]) -> None:
     _check("syslog", lines)
 
 
+@settings(max_examples=1500, deadline=None)
+@given(
+    lines=st.lists(
+        _mutated(
+            st.builds(
+                lambda program, pid, message: f"Mar  3 10:00:00 h {program}{pid}: {message}",
+                _auth_program,
+                _pick(["[1]"], [""]),
+                _extracted,
+            )  # fmt: skip
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_authentication_messages_are_read_the_same(lines: list[str]) -> None:
+    _check("syslog", lines)
+
+
 EDGES = [  # each a boundary of the patterns, where hand-written matching is easiest to get wrong
     "Mar  3 10:00:00 h " + "x" * 64 + ": at the 64-character limit of a tag",
     "Mar  3 10:00:00 h " + "x" * 65 + ": past it",
@@ -205,6 +264,17 @@ EDGES = [  # each a boundary of the patterns, where hand-written matching is eas
     "Mar  3 10:00:00.5x h app: a fraction must end in a space",
     "<1000>Mar  3 10:00:00 h app: PRI has three digits at most",
     "Mar  3 10:00:00\u2003h app: U+2003 is not a space to the header",
+    "Mar  3 10:00:00 h sshd[1]: Connection closed for invalid user x from y 1.2.3.4 port 22",
+    "Mar  3 10:00:00 h sshd[1]: Connection closed for invalid x from 1.2.3.4 port 22",
+    "Mar  3 10:00:00 h sshd[1]: Connection closed by " + "h" * 50 + " port 22 [preauth]",
+    "Mar  3 10:00:00 h sshd[1]: Connection closed by " + "h" * 40 + " port 22 [preauth]",
+    "Mar  3 10:00:00 h sshd[1]: Received disconnect from ::-1.2.3.4 port 22:11: bye",
+    "Mar  3 10:00:00 h sshd[1]: Disconnected from user  1.2.3.4 port 22",
+    "Mar  3 10:00:00 h sshd[1]: Disconnected from user\tbob 1.2.3.4 port 22",
+    "Mar  3 10:00:00 h sshd[1]: Invalid user bob from 1.2.3.4 port",
+    "Mar  3 10:00:00 h sshd[1]: Invalid user  from a: port 2",
+    "Mar  3 10:00:00 h CRON[1]: pam_unix(cron:session): session opened for user root(uid=0) by",
+    "Mar  3 10:00:00 h app[1]: pam_unix(app:auth): session opened for user (x by y(uid=1)",
 ]
 
 

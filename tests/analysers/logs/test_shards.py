@@ -292,6 +292,30 @@ def test_times_of_matched_events_come_back_exactly_as_they_were(ts: dt.datetime 
             )  # fmt: skip
 
 
+class _Text(str):
+    """A ``str`` subclass: marshal cannot write it, pickle can."""
+
+    __slots__ = ()
+
+
+@pytest.mark.parametrize("value", ["plain", _Text("subclass")])
+def test_a_result_comes_back_from_a_worker_whole(value: str) -> None:
+    """Results travel with matched events marshalled in one blob (see ``_Result.__getstate__``),
+    or pickled object by object when marshal cannot write them; either way all comes back."""
+    result = shards._Result(events=3, bad=1, first_bad=[2], sources=[LogSource(product="linux")])
+    result.matched = [(1, b"\x07\xea", 0, 0, {"user": value, "host": "h\u00e9"}, "line \ud800"),
+                      (3, b"", -1, 0, {}, "")]  # fmt: skip
+    result.matches = [(0, 0), (5, 1), (0, 1)]
+    result.zones, result.times, result.error = [dt.UTC], {1: None}, "x"
+    data = pickle.dumps(result)
+    assert (b"\x8c\x04user" in data) is (type(value) is _Text)  # pickled object by object
+    again = pickle.loads(data)  # noqa: S301 - our own bytes, as the pool sends them
+    for name in shards._Result.__slots__:
+        assert getattr(again, name) == getattr(result, name), name
+    assert type(again.matched[0][4]["user"]) is type(value)
+    assert type(again.matches[0]) is tuple and type(again.matched) is list
+
+
 def test_alerts_computed_side_by_side_equal_those_computed_in_turn(
     tmp_path: Path, pack: Pack, monkeypatch: pytest.MonkeyPatch
 ) -> None:

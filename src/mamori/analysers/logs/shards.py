@@ -19,16 +19,18 @@ Year. Tests compare sharded and sequential reading event for event.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
 import logging
+import marshal
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, count
 from multiprocessing.connection import Connection
-from typing import BinaryIO, TypeVar, cast
+from typing import Any, BinaryIO, TypeVar, cast
 
 from mamori.analysers._gc import paused_gc
 from mamori.analysers.logs.events import LogEvent, LogSource, ParseStats
@@ -106,6 +108,23 @@ class _Result:
     years: YearSummary | None = None
     error: str = ""
     """Why the unit could not be read (the file vanished, became unreadable…)."""
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker sends back: the matched events and matches — plain data, and nearly all
+        of it — go as one :mod:`marshal` blob, which costs a fifth of pickling them object by
+        object (both ends are this interpreter: :mod:`marshal`'s format is its own). Anything
+        marshal cannot write (a field value of a ``str`` subclass…) is pickled as it is."""
+        state = {name: getattr(self, name) for name in self.__slots__}
+        with contextlib.suppress(ValueError):
+            state["matched"] = marshal.dumps((self.matched, self.matches))
+            del state["matches"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if "matches" not in state:
+            state["matched"], state["matches"] = marshal.loads(state["matched"])  # noqa: S302
+        for name, value in state.items():
+            setattr(self, name, value)
 
     def count_bad(self, position: int) -> None:
         """Count a bad line or record, keeping the positions of the first few."""

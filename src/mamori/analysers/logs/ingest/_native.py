@@ -21,7 +21,7 @@ from mamori.analysers.logs.events import LogEvent
 
 __all__ = ["NativeParser", "Speedups", "speedups"]
 
-VERSION = 1
+VERSION = 2
 """The version of ``_mamori_speedups`` this code was written for (its ``VERSION``)."""
 
 _log = logging.getLogger(__name__)

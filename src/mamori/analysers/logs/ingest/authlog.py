@@ -106,7 +106,7 @@ def _sshd(message: str, fields: dict[str, str]) -> None:
         return
     if (at := message.find(" port ")) > 0 and (f := _IP_PORT.search(message, max(0, at - 46))):
         if u := _SSHD_USER.search(message, 0, f.start() + 1):
-            fields["user"] = u[1] or u[2]
+            fields["user"] = u[1] if u[1] is not None else u[2]  # "" when logged empty
         fields["src_ip"] = f["ip"]
         fields["src_port"] = f["port"]
     if (

@@ -405,5 +405,6 @@ def native_parser(native: Speedups, source: SourceInfo, stamps: _StampCache) -> 
     return native.syslog_parser(
         LogEvent, source.display, linux_logsource("sshd"), _structured_parser(stamps, event),
         stamps.bsd, _pri_fields, authlog.BY_PROGRAM, authlog.pam_fields, sources.by_program,
-        sources.get, stamps.minutes, _SECONDS,
+        sources.get, stamps.minutes, _SECONDS, authlog.BY_PROGRAM["sshd"],
+        authlog.BY_PROGRAM["cron"],
     )  # fmt: skip
