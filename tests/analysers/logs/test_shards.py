@@ -22,10 +22,11 @@ from hypothesis import strategies as st
 from analysers.logs.ingest_helpers import SAMPLES
 from mamori.analysers.logs import analyser, shards
 from mamori.analysers.logs.analyser import Pack
-from mamori.analysers.logs.events import LogSource
+from mamori.analysers.logs.events import LogEvent, LogSource
 from mamori.analysers.logs.ingest import interface, open_events
 from mamori.analysers.logs.ingest.interface import SourceInfo, iter_lines
 from mamori.analysers.logs.ingest.syslog import SyslogFormat
+from mamori.analysers.logs.sigma_engine import Match
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 
@@ -92,6 +93,7 @@ def test_sharded_matches_and_counts_equal_reading_in_turn(
     expected = list(_sequential(pack, files))
     assert len(expected) > 500
     assert got == expected
+    assert {(type(m), type(m.event)) for m in matches} == {(Match, LogEvent)}
     # Units that began in the wrong year were re-read from the right state.
     assert any("re-reading" in r.getMessage() for r in caplog.records)
     years = {m.event.ts.year for m in matches if m.event.source == "auth.log" and m.event.ts}

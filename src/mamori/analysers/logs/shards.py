@@ -442,21 +442,22 @@ def _pack_time(
 
 def _matches(engine: SigmaEngine, unit: _Unit, result: _Result) -> list[Match]:
     """The matches of one unit, with its events rebuilt (times as :func:`_pack_time` packed
-    them)."""
+    them). The named tuples are made by ``tuple.__new__`` itself, as their own ``__new__``
+    does after a Python call that costs more than the rest here."""
     rules, sources, display = engine.rules, result.sources, unit.source.display
-    zones, times, rebuild = result.zones, result.times, _from_state
+    zones, times, rebuild, new = result.zones, result.times, _from_state, tuple.__new__
     events = [
-        LogEvent(
+        new(LogEvent, (
             display,
             position,
             rebuild(state, zones[zone]) if zone >= 0 else times[index],
             sources[ls],
             fields,
             raw,
-        )
+        ))
         for index, (position, state, zone, ls, fields, raw) in enumerate(result.matched)
-    ]
-    return [Match(rules[rule], events[at]) for rule, at in result.matches]
+    ]  # fmt: skip
+    return [new(Match, (rules[rule], events[at])) for rule, at in result.matches]
 
 
 def _reports(
