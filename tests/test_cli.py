@@ -18,6 +18,14 @@ def _tree(tmp_path: Path, text: str) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def _in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI's default places (``.mamori/ledger``, ``.mamori/cache``, ``.mamori/fixes``) are
+    relative to the working folder: run from ``tmp_path``, so that these tests never write
+    into the ledger of the checkout they run from."""
+    monkeypatch.chdir(tmp_path)
+
+
 def _scan(tmp_path: Path, root: Path, *extra: str) -> int:
     return main([
         "--db", f"sqlite:///{tmp_path / 'm.db'}", "scan", str(root), "--analysers", "marker",
