@@ -1061,15 +1061,18 @@ parser_block(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (events == NULL || bad == NULL || blank == NULL)
         goto done;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
-        PyObject *line = PyList_GET_ITEM(lines, i), *position = PyLong_FromSsize_t(first + i);
+        PyObject *position = PyLong_FromSsize_t(first + i), *line;
         if (position == NULL)
             goto done;
+        line = PyList_GET_ITEM(lines, i); /* the size is read again each time round */
+        Py_INCREF(line);                  /* held while callbacks run */
         PyObject *pair[2] = {line, position}, *event = NULL;
         int empty = 1;
         if (PyUnicode_Check(line)) {
             Text t;
             if (text_of(line, &t) < 0) {
                 Py_DECREF(position);
+                Py_DECREF(line);
                 goto done;
             }
             for (Py_ssize_t j = 0; j < t.len && empty; j++)
@@ -1086,6 +1089,7 @@ parser_block(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
             rc = PyList_Append(event == Py_None ? bad : events, event == Py_None ? position : event);
         Py_XDECREF(event);
         Py_DECREF(position);
+        Py_DECREF(line);
         if (rc < 0)
             goto done;
     }
