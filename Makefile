@@ -10,7 +10,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml native/_mamori_speedups.c | $(BIN)/python
+$(VENV)/.installed: pyproject.toml $(wildcard native/src/*) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	@# The compiled log parsers are optional here: without a C compiler Mamori uses the Python ones.
 	$(BIN)/pip install --quiet ./native || echo "note: native/ not built (no C compiler?): pure-Python log parsers, same results, slower"

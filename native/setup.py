@@ -1,4 +1,4 @@
-"""Builds the one C extension, ``_mamori_speedups`` (see its source for what it does)."""
+"""Builds the one C extension, ``_mamori_speedups`` (``src/speedups.h`` says what it does)."""
 
 from setuptools import Extension, setup
 
@@ -6,7 +6,8 @@ setup(
     ext_modules=[
         Extension(
             "_mamori_speedups",
-            ["_mamori_speedups.c"],
+            [f"src/{name}.c" for name in ("module", "access", "syslog", "authlog")],
+            depends=["src/speedups.h"],
             extra_compile_args=["-Wall", "-Wextra", "-Wno-unused-parameter"],
         )
     ],
