@@ -78,55 +78,44 @@ done:
     return result;
 }
 
+/* Every object a parser holds, for traverse, clear and initialisation alike. */
+#define PARSER_OBJECTS(X)                                                                      \
+    X(event_type) \
+    X(display) \
+    X(logsource) \
+    X(decoded) \
+    X(decode) \
+    X(minutes) \
+    X(seconds) \
+    X(clf_time) \
+    X(structured) \
+    X(bsd_time) \
+    X(pri_fields) \
+    X(by_program) \
+    X(pam) \
+    X(sources) \
+    X(source_get) \
+    X(bsd_minutes) \
+    X(sshd_handler) \
+    X(pam_only_handler) \
+    X(last_stamp) \
+    X(last_ts)
+
+#define VISIT(member) Py_VISIT(p->member);
+#define CLEAR(member) Py_CLEAR(p->member);
+#define NULLIFY(member) p->member = NULL;
+
 static int
 parser_traverse(Parser *p, visitproc visit, void *arg)
 {
-    Py_VISIT(p->event_type);
-    Py_VISIT(p->display);
-    Py_VISIT(p->logsource);
-    Py_VISIT(p->decoded);
-    Py_VISIT(p->decode);
-    Py_VISIT(p->minutes);
-    Py_VISIT(p->seconds);
-    Py_VISIT(p->clf_time);
-    Py_VISIT(p->structured);
-    Py_VISIT(p->bsd_time);
-    Py_VISIT(p->pri_fields);
-    Py_VISIT(p->by_program);
-    Py_VISIT(p->pam);
-    Py_VISIT(p->sources);
-    Py_VISIT(p->source_get);
-    Py_VISIT(p->bsd_minutes);
-    Py_VISIT(p->sshd_handler);
-    Py_VISIT(p->pam_only_handler);
-    Py_VISIT(p->last_stamp);
-    Py_VISIT(p->last_ts);
+    PARSER_OBJECTS(VISIT)
     return 0;
 }
 
 static int
 parser_clear(Parser *p)
 {
-    Py_CLEAR(p->event_type);
-    Py_CLEAR(p->display);
-    Py_CLEAR(p->logsource);
-    Py_CLEAR(p->decoded);
-    Py_CLEAR(p->decode);
-    Py_CLEAR(p->minutes);
-    Py_CLEAR(p->seconds);
-    Py_CLEAR(p->clf_time);
-    Py_CLEAR(p->structured);
-    Py_CLEAR(p->bsd_time);
-    Py_CLEAR(p->pri_fields);
-    Py_CLEAR(p->by_program);
-    Py_CLEAR(p->pam);
-    Py_CLEAR(p->sources);
-    Py_CLEAR(p->source_get);
-    Py_CLEAR(p->bsd_minutes);
-    Py_CLEAR(p->sshd_handler);
-    Py_CLEAR(p->pam_only_handler);
-    Py_CLEAR(p->last_stamp);
-    Py_CLEAR(p->last_ts);
+    PARSER_OBJECTS(CLEAR)
     return 0;
 }
 
@@ -170,10 +159,7 @@ new_parser(int format, PyObject *event_type, PyObject *display, PyObject *logsou
         return NULL;
     p->vectorcall = parser_vectorcall;
     p->format = format;
-    p->decoded = p->decode = p->minutes = p->seconds = p->clf_time = NULL;
-    p->structured = p->bsd_time = p->pri_fields = p->by_program = p->pam = NULL;
-    p->sources = p->source_get = p->last_stamp = p->last_ts = NULL;
-    p->bsd_minutes = p->sshd_handler = p->pam_only_handler = NULL;
+    PARSER_OBJECTS(NULLIFY)
     Py_INCREF(event_type);
     Py_INCREF(display);
     Py_INCREF(logsource);
