@@ -38,6 +38,10 @@ parser_block(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     if (events == NULL || bad == NULL || blank == NULL)
         goto done;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
+        if (i > PY_SSIZE_T_MAX - first) {
+            PyErr_SetString(PyExc_OverflowError, "line position too large");
+            goto done;
+        }
         PyObject *position = PyLong_FromSsize_t(first + i), *line;
         if (position == NULL)
             goto done;

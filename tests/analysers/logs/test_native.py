@@ -367,6 +367,8 @@ def test_block_gives_what_line_by_line_gives() -> None:
     assert blank == [11, 12, 15]
     with pytest.raises(TypeError):
         native.block([b"bytes"], 1)  # type: ignore[attr-defined]
+    with pytest.raises(OverflowError):
+        native.block(["x", "y"], sys.maxsize)  # type: ignore[attr-defined]
     with pytest.raises(TypeError):
         native(None, 1)  # type: ignore[arg-type]
 
