@@ -6,7 +6,7 @@ PyObject *K_CIP, *K_STATUS, *K_BYTES, *K_USERNAME, *K_HOST_HDR, *K_REFERER, *K_A
     *K_HOST, *K_PROGRAM, *K_PID, *K_MESSAGE, *K_USER, *K_SRC_IP, *K_SRC_PORT, *K_METHOD,
     *K_OUTCOME, *K_INVALID, *V_DASH, *V_SUCCESS, *V_FAILURE, *V_TRUE, *V_EMPTY, *V_PAM,
     *V_INVALID_USER, *K_METHOD_HTTP, *K_VERSION, *K_URI, *K_DECODED, *K_STEM, *K_QUERY,
-    *K_CSQUERY, *K_PAM_SERVICE, *K_ACTION, *K_RUSER, *V_OPENED, *V_CLOSED;
+    *K_CSQUERY, *K_PAM_SERVICE, *K_ACTION, *K_RUSER, *V_OPENED, *V_CLOSED, *K_GET;
 
 static PyObject *
 parser_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
@@ -244,12 +244,18 @@ static PyMethodDef module_methods[] = {
      "A compiled webaccess.WebAccessFormat line parser."},
     {"syslog_parser", (PyCFunction)(void (*)(void))syslog_parser, METH_FASTCALL,
      "A compiled syslog.SyslogFormat line parser (RFC 3164 lines; others go to `structured`)."},
+    {"column", (PyCFunction)(void (*)(void))columns_column, METH_FASTCALL,
+     "column(rows, key) -> [row.get(key) for row in rows]"},
+    {"kept", (PyCFunction)(void (*)(void))columns_kept, METH_FASTCALL,
+     "kept(fields, keep) -> {k: v for k, v in fields.items() if k in keep}"},
+    {"mark", (PyCFunction)(void (*)(void))columns_mark, METH_FASTCALL,
+     "mark(masks, found, starts, ids): masks[value of hit] |= ids[needle of hit], for every hit"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module_def = {
     PyModuleDef_HEAD_INIT, "_mamori_speedups",
-    "Compiled log line parsers for Mamori (see mamori.analysers.logs.ingest._native).", -1,
+    "Compiled log line parsers (and loops of matching) for Mamori (see mamori.analysers.logs.ingest._native).", -1,
     module_methods, NULL, NULL, NULL, NULL,
 };
 
@@ -281,12 +287,12 @@ PyInit__mamori_speedups(void)
         || intern(&K_QUERY, "c-uri-query") || intern(&K_CSQUERY, "cs-uri-query")
         || intern(&K_PAM_SERVICE, "pam_service") || intern(&K_ACTION, "action")
         || intern(&K_RUSER, "ruser") || intern(&V_OPENED, "session-opened")
-        || intern(&V_CLOSED, "session-closed"))
+        || intern(&V_CLOSED, "session-closed") || intern(&K_GET, "get"))
         return NULL;
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL)
         return NULL;
-    if (PyModule_AddIntConstant(module, "VERSION", 2) < 0) {
+    if (PyModule_AddIntConstant(module, "VERSION", 3) < 0) {
         Py_DECREF(module);
         return NULL;
     }

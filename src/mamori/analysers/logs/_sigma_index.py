@@ -20,7 +20,6 @@ rules were given.
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import accumulate
@@ -30,6 +29,7 @@ from typing import Generic, Protocol, TypeVar, cast
 from ahocorasick_rs import AhoCorasick, BytesAhoCorasick, Implementation
 
 from mamori.analysers.logs._sigma_compile import TEXT, Gates, Predicate
+from mamori.analysers.logs.ingest._native import loops
 
 __all__ = ["DFA_BYTES", "MAX_KEY", "MEMO_LIMIT", "Plan"]
 
@@ -121,7 +121,7 @@ class _Needles:
     needed. A small needle set gets a DFA (fastest search, memory grows with the needles).
     """
 
-    __slots__ = ("_search_text", "ids", "kind", "needles", "search")
+    __slots__ = ("_mark", "_search_text", "ids", "kind", "needles", "search")
 
     def __init__(self, table: Mapping[str, set[int]]) -> None:
         self.needles = list(table)
@@ -134,12 +134,13 @@ class _Needles:
         self.search = BytesAhoCorasick(encoded, implementation=self.kind).find_matches_as_indexes
         """Search of ASCII text, as bytes."""
         self._search_text: Callable[..., list[tuple[int, int, int]]] | None = None
+        self._mark = loops().mark
 
-    def scan(self, values: Sequence[str | None]) -> Iterator[tuple[int, _Mask]]:
-        """(position in ``values``, rule positions) for every needle found in a value,
+    def mark(self, values: Sequence[str | None], masks: list[_Mask]) -> None:
+        """Add to ``masks[i]`` the rule positions of every needle found in ``values[i]``,
         lower-cased — one automaton pass over the values joined by newlines.
 
-        A needle found across a join is reported for the earlier value: one extra candidate,
+        A needle found across a join is counted for the earlier value: one extra candidate,
         never a missed one (candidates are only evaluated, not trusted).
         """
         texts = [value or "" for value in values]
@@ -154,14 +155,12 @@ class _Needles:
             try:
                 found = self._text_search()(low, overlapping=True)
             except UnicodeEncodeError:  # a lone surrogate (``%uD800``, a JSON escape)
-                yield from self._scan_slowly(texts)
+                for i, ids in self._scan_slowly(texts):
+                    masks[i] |= ids
                 return
-        if not found:
-            return
-        starts = list(accumulate(map((1).__add__, map(len, texts[:-1])), initial=0))
-        ids = self.ids
-        for needle, start, _ in found:
-            yield bisect_right(starts, start) - 1, ids[needle]
+        if found:
+            starts = list(accumulate(map((1).__add__, map(len, texts[:-1])), initial=0))
+            self._mark(masks, found, starts, self.ids)
 
     def _text_search(self) -> Callable[..., list[tuple[int, int, int]]]:
         """Search of text that is not all ASCII (offsets in characters)."""
@@ -221,8 +220,7 @@ class _Lookup:
                         found[i] = self._missed(value, events)
             masks[:] = map(or_, masks, cast(list[_Mask], found))
         if self.within is not None:
-            for i, hit in self.within.scan(values):
-                masks[i] |= hit
+            self.within.mark(values, masks)
 
     def _missed(self, value: str, events: int) -> _Mask:
         """What ``value`` points at, after a memo miss; ``events`` is how many events the
@@ -251,7 +249,7 @@ class _Lookup:
 class Plan(Generic[R]):
     """The rules of one dispatch key, indexed on their gates."""
 
-    __slots__ = ("_chosen", "always", "events", "fields", "rules", "text", "wants_text")
+    __slots__ = ("_chosen", "_column", "always", "events", "fields", "rules", "text", "wants_text")
 
     def __init__(self, rules: Sequence[R]) -> None:
         self.rules: tuple[R, ...] = tuple(rules)
@@ -279,6 +277,7 @@ class Plan(Generic[R]):
         self._chosen: dict[_Mask, tuple[R, ...]] = {}
         self.wants_text = self.text is not None or any(TEXT in rule.reads for rule in self.rules)
         """Whether the raw line is read (keyword rules)."""
+        self._column = loops().column
 
     def __bool__(self) -> bool:
         return bool(self.rules)
@@ -290,11 +289,11 @@ class Plan(Generic[R]):
         each once, in plan order."""
         self.events += len(fields)
         masks = [self.always] * len(fields)
+        column = self._column
         for name, lookup in self.fields:
-            lookup.add([f.get(name) for f in fields], masks, self.events)
+            lookup.add(column(fields, name), masks, self.events)
         if self.text is not None:
-            for i, found in self.text.scan(raws):
-                masks[i] |= found
+            self.text.mark(raws, masks)
         chosen = self._chosen
         return [(chosen.get(m) or self._decode(m)) if m else () for m in masks]
 

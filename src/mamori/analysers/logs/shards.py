@@ -34,6 +34,7 @@ from typing import Any, BinaryIO, TypeVar, cast
 
 from mamori.analysers._gc import paused_gc
 from mamori.analysers.logs.events import LogEvent, LogSource, ParseStats
+from mamori.analysers.logs.ingest._native import loops
 from mamori.analysers.logs.ingest.detect import sniff
 from mamori.analysers.logs.ingest.interface import (
     Bad,
@@ -321,16 +322,17 @@ def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
     numbers = _NUMBERS
     sources: dict[LogSource, int] = {}
     zones: dict[int, int] = {}
-    keep = _KEEP
+    keep, kept = _KEEP, loops().kept
     last: LogEvent | None = None
     for match in _ENGINE.match(events):
         event = match.event
         if event is not last:
             last = event
             ls = sources.setdefault(event.logsource, len(sources))
-            kept = {k: v for k, v in event.fields.items() if k in keep}
             when, zone = _pack_time(event.ts, len(result.matched), zones, result)
-            result.matched.append((event.position, when, zone, ls, kept, event.raw))
+            result.matched.append(
+                (event.position, when, zone, ls, kept(event.fields, keep), event.raw)
+            )
         result.matches.append((numbers[id(match.rule)], len(result.matched) - 1))
     result.sources = list(sources)
     result.years = summary() if summary is not None else None

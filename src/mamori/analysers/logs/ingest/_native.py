@@ -7,6 +7,10 @@ reference, and the tests feed both the same generated lines and require equal ev
 without the interpreter's cost per line. ``make run`` tries to build it and goes on without it
 (no compiler: the Python parsers, same results); ``make test`` requires it.
 
+It also does three loops of the matching path (:func:`loops`): one field of a batch of events,
+the fields a matched event keeps, and automaton hits to the events they are in — each a line
+or two of Python, given here too.
+
 ``MAMORI_NATIVE=0`` turns it off, for comparison or if it is ever suspected of a difference.
 """
 
@@ -15,13 +19,15 @@ from __future__ import annotations
 import importlib
 import logging
 import os
-from typing import Protocol, cast
+from bisect import bisect_right
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import NamedTuple, Protocol, cast
 
 from mamori.analysers.logs.events import LogEvent
 
-__all__ = ["NativeParser", "Speedups", "speedups"]
+__all__ = ["PYTHON_LOOPS", "Loops", "NativeParser", "Speedups", "loops", "speedups"]
 
-VERSION = 2
+VERSION = 3
 """The version of ``_mamori_speedups`` this code was written for (its ``VERSION``)."""
 
 _log = logging.getLogger(__name__)
@@ -46,6 +52,13 @@ class Speedups(Protocol):
 
     def syslog_parser(self, *args: object) -> NativeParser: ...
 
+    def column(self, rows: Sequence[Mapping[str, str]], key: str, /) -> list[str | None]: ...
+
+    def kept(self, fields: Mapping[str, str], keep: Collection[str], /) -> dict[str, str]: ...
+
+    def mark(self, masks: list[int], found: list[tuple[int, int, int]], starts: list[int],
+             ids: list[int], /) -> None: ...  # fmt: skip
+
 
 def speedups() -> Speedups | None:
     """The compiled parsers, or None when they are not installed, of another version, or turned
@@ -61,3 +74,40 @@ def speedups() -> Speedups | None:
                      "(reinstall native/)", getattr(module, "VERSION", None), VERSION)  # fmt: skip
         return None
     return cast(Speedups, module)
+
+
+def _column(rows: Sequence[Mapping[str, str]], key: str) -> list[str | None]:
+    return [row.get(key) for row in rows]
+
+
+def _kept(fields: Mapping[str, str], keep: Collection[str]) -> dict[str, str]:
+    return {k: v for k, v in fields.items() if k in keep}
+
+
+def _mark(masks: list[int], found: list[tuple[int, int, int]], starts: list[int],
+          ids: list[int]) -> None:  # fmt: skip
+    for needle, start, _ in found:
+        masks[bisect_right(starts, start) - 1] |= ids[needle]
+
+
+class Loops(NamedTuple):
+    """Three loops of the matching path."""
+
+    column: Callable[[Sequence[Mapping[str, str]], str], list[str | None]]
+    """``column(rows, key)``: ``[row.get(key) for row in rows]``."""
+    kept: Callable[[Mapping[str, str], Collection[str]], dict[str, str]]
+    """``kept(fields, keep)``: ``{k: v for k, v in fields.items() if k in keep}``."""
+    mark: Callable[[list[int], list[tuple[int, int, int]], list[int], list[int]], None]
+    """``mark(masks, found, starts, ids)``: for each automaton hit ``(needle, start, end)`` in
+    ``found``, ``masks[i] |= ids[needle]`` for the value ``i`` it starts in (``starts``: where
+    each value begins in the text searched, ascending)."""
+
+
+PYTHON_LOOPS = Loops(_column, _kept, _mark)
+"""The loops in Python (the reference)."""
+
+
+def loops() -> Loops:
+    """The compiled loops, or :data:`PYTHON_LOOPS` when :func:`speedups` gives None."""
+    native = speedups()
+    return PYTHON_LOOPS if native is None else Loops(native.column, native.kept, native.mark)
