@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import unquote, unquote_plus
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysers.logs.ingest_helpers import copy_sample, events_of
 from mamori.analysers.logs.events import LogSource
-from mamori.analysers.logs.ingest import sniff
+from mamori.analysers.logs.ingest import sniff, webaccess
 from mamori.analysers.logs.ingest.jsonl import flatten
+from mamori.analysers.logs.ingest.webaccess import decoded_target
 
 pytestmark = pytest.mark.usefixtures("both_parsers")  # compiled and Python parsers
 
@@ -91,3 +95,41 @@ def test_flatten_nests_lists_and_objects() -> None:
         "a.b.1.c": "true",
         "d": "x",
     }
+
+
+@pytest.mark.parametrize(
+    ("target", "decoded"),
+    [
+        ("/index.html", "/index.html"),
+        ("/search?q=a+b", "/search?q=a b"),
+        ("/x?id=1%27%20OR%201=1", "/x?id=1' OR 1=1"),
+        ("/x?id=1%2527", "/x?id=1'"),  # double encoding
+        ("/x?q=%u003cscript%u003e", "/x?q=<script>"),
+        ("/x?id=1/**/UNION/**/SELECT", "/x?id=1 UNION SELECT"),
+        ("/x?q=a%09%0a++b", "/x?q=a b"),  # runs of white space: one space
+        ("/x?q=%c3%a9%e2%80%83x", "/x?q=é x"),  # UTF-8, a Unicode space
+        ("/x?q=%ff", "/x?q=\ufffd"),
+    ],
+)
+def test_decoded_target(target: str, decoded: str) -> None:
+    assert decoded_target(target) == decoded
+
+
+PIECES = ["%", "u", "U", "2", "0", "a", "F", "+", "/", "*", " ", "  ", "\t", "\x1c", "\xa0", "%20",
+          "%2520", "%u0041", "%u00", "/**/", "/*", "*/", "x", "é", "\u2003", "%0a", "%09", "%e9",
+          "%c3%a9", "\n", "?", "="]  # fmt: skip
+"""Pieces of targets: escapes whole and cut, white space of every kind, comment markers."""
+
+
+def _decoded_in_full(target: str) -> str:
+    """Every step of :func:`decoded_target`, none skipped (the reference for its shortcuts)."""
+    if "%" not in target and "+" not in target and "/*" not in target:
+        return target
+    text = webaccess._PERCENT_U.sub(lambda m: chr(int(m[1], 16)), target)
+    text = unquote(unquote_plus(text))
+    return webaccess._SPACES.sub(" ", webaccess._SQL_COMMENT.sub(" ", text))
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join))
+def test_decoded_target_shortcuts_change_nothing(target: str) -> None:
+    assert decoded_target(target) == _decoded_in_full(target)

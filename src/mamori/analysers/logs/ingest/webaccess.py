@@ -135,11 +135,15 @@ def decoded_target(target: str) -> str:
     encoded."""
     if "%" not in target and "+" not in target and "/*" not in target:
         return target
-    text = _PERCENT_U.sub(lambda m: chr(int(m[1], 16)), target)
+    text = _PERCENT_U.sub(lambda m: chr(int(m[1], 16)), target) if "%u" in target else target
     text = unquote_plus(text)
     if "%" in text:
         text = unquote(text)
-    return _SPACES.sub(" ", _SQL_COMMENT.sub(" ", text))
+    if "/*" in text:
+        text = _SQL_COMMENT.sub(" ", text)
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text  # no run of white space, nor any but single spaces (the usual case)
+    return _SPACES.sub(" ", text)
 
 
 def _set_target(target: str, fields: dict[str, str]) -> None:
