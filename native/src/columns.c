@@ -173,3 +173,69 @@ fail:
     PyMem_Free(at);
     return NULL;
 }
+
+/* lowered(values) -> (text, starts) | None: the values (None read as "") joined by newlines
+ * and lower-cased, as ASCII bytes, and where each value starts in them; None when a value is
+ * not all ASCII (the caller then joins and lower-cases the text as str):
+ *     texts = [value or "" for value in values]
+ *     joined = "\n".join(texts)
+ *     if not joined.isascii(): return None
+ *     return joined.lower().encode("ascii"), [where each of texts starts in joined]
+ */
+PyObject *
+columns_lowered(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 1) {
+        PyErr_SetString(PyExc_TypeError, "lowered takes (values)");
+        return NULL;
+    }
+    PyObject *values = PySequence_Fast(args[0], "lowered's values must be a sequence");
+    if (values == NULL)
+        return NULL;
+    PyObject *text = NULL, *starts = NULL, *result = NULL;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(values), size = n > 0 ? n - 1 : 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *value = PySequence_Fast_GET_ITEM(values, i);
+        if (value == Py_None)
+            continue;
+        if (!PyUnicode_Check(value)) {
+            PyErr_Format(PyExc_TypeError, "lowered: value %zd is %.50s, not str", i,
+                         Py_TYPE(value)->tp_name);
+            goto done;
+        }
+        if (PyUnicode_READY(value) < 0)
+            goto done;
+        if (!PyUnicode_IS_ASCII(value)) {
+            result = Py_None;
+            Py_INCREF(result);
+            goto done;
+        }
+        size += PyUnicode_GET_LENGTH(value);
+    }
+    if ((text = PyBytes_FromStringAndSize(NULL, size)) == NULL || (starts = PyList_New(n)) == NULL)
+        goto done;
+    char *out = PyBytes_AS_STRING(text);
+    Py_ssize_t at = 0;
+    for (Py_ssize_t i = 0; i < n; i++) { /* nothing here runs Python code: values stay as read */
+        PyObject *start = PyLong_FromSsize_t(at), *value = PySequence_Fast_GET_ITEM(values, i);
+        if (start == NULL)
+            goto done;
+        PyList_SET_ITEM(starts, i, start);
+        if (i > 0)
+            out[at - 1] = '\n';
+        if (value != Py_None) {
+            const Py_UCS1 *in = PyUnicode_1BYTE_DATA(value);
+            Py_ssize_t len = PyUnicode_GET_LENGTH(value);
+            for (Py_ssize_t j = 0; j < len; j++)
+                out[at + j] = (char)Py_TOLOWER(in[j]);
+            at += len;
+        }
+        at += 1;
+    }
+    result = PyTuple_Pack(2, text, starts);
+done:
+    Py_DECREF(values);
+    Py_XDECREF(text);
+    Py_XDECREF(starts);
+    return result;
+}

@@ -250,6 +250,9 @@ static PyMethodDef module_methods[] = {
      "kept(fields, keep) -> {k: v for k, v in fields.items() if k in keep}"},
     {"mark", (PyCFunction)(void (*)(void))columns_mark, METH_FASTCALL,
      "mark(masks, found, starts, ids): masks[value of hit] |= ids[needle of hit], for every hit"},
+    {"lowered", (PyCFunction)(void (*)(void))columns_lowered, METH_FASTCALL,
+     "lowered(values) -> (ASCII bytes of the values joined by newlines, lower-cased; where each "
+     "starts) | None if one is not ASCII"},
     {NULL, NULL, 0, NULL},
 };
 

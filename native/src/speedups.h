@@ -3,7 +3,7 @@
  * Compiled line parsers for the two hottest log formats: access.c (access lines), syslog.c
  * (RFC 3164 syslog lines), authlog.c (the usual authentication messages in them), module.c
  * (the parser type and the module), columns.c (loops of the matching path: a field of many
- * events, the fields an event keeps, automaton hits to events).
+ * events, the fields an event keeps, the text an automaton searches, its hits to events).
  *
  * Each parser here does, for one line, exactly what the pure-Python parser of the same name in
  * mamori.analysers.logs.ingest does (webaccess.WebAccessFormat, syslog.SyslogFormat): the
@@ -211,5 +211,6 @@ int extract_fast(Parser *p, PyObject *handler, PyObject *fields, PyObject *line,
 PyObject *columns_column(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *columns_kept(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *columns_mark(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+PyObject *columns_lowered(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
 #endif

@@ -109,3 +109,31 @@ def test_mark_refuses_bad_arguments() -> None:
         NATIVE.mark([0], [(0,)], [0], [1])
     with pytest.raises(TypeError):
         NATIVE.mark((0,), [], [0], [1])  # type: ignore[arg-type]
+
+
+values = st.lists(
+    st.one_of(st.none(), st.text(st.sampled_from("aZ \n\t%é\u0130\x00"), max_size=6)), max_size=12
+)
+
+
+@given(values)
+def test_lowered_joins_and_lower_cases_ascii_values(found: list[str | None]) -> None:
+    expected = PYTHON.lowered(found)
+    assert NATIVE.lowered(found) == expected
+    assert NATIVE.lowered(tuple(found)) == expected
+    if expected is not None:  # the definition, written out once more
+        text, starts = expected
+        texts = [value or "" for value in found]
+        assert text == "\n".join(texts).lower().encode("ascii")
+        assert [text[s : s + len(t)] for s, t in zip(starts, texts, strict=True)] == [
+            t.lower().encode("ascii") for t in texts
+        ]
+    else:
+        assert not all((value or "").isascii() for value in found)
+
+
+def test_lowered_refuses_what_is_not_text() -> None:
+    with pytest.raises(TypeError, match="value 1 is int"):
+        NATIVE.lowered(["a", 5])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        NATIVE.lowered(5)  # type: ignore[arg-type]

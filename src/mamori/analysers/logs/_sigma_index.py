@@ -121,7 +121,7 @@ class _Needles:
     needed. A small needle set gets a DFA (fastest search, memory grows with the needles).
     """
 
-    __slots__ = ("_mark", "_search_text", "ids", "kind", "needles", "search")
+    __slots__ = ("_lowered", "_mark", "_search_text", "ids", "kind", "needles", "search")
 
     def __init__(self, table: Mapping[str, set[int]]) -> None:
         self.needles = list(table)
@@ -134,7 +134,7 @@ class _Needles:
         self.search = BytesAhoCorasick(encoded, implementation=self.kind).find_matches_as_indexes
         """Search of ASCII text, as bytes."""
         self._search_text: Callable[..., list[tuple[int, int, int]]] | None = None
-        self._mark = loops().mark
+        self._mark, self._lowered = loops().mark, loops().lowered
 
     def mark(self, values: Sequence[str | None], masks: list[_Mask]) -> None:
         """Add to ``masks[i]`` the rule positions of every needle found in ``values[i]``,
@@ -143,12 +143,14 @@ class _Needles:
         A needle found across a join is counted for the earlier value: one extra candidate,
         never a missed one (candidates are only evaluated, not trusted).
         """
-        texts = [value or "" for value in values]
-        joined = "\n".join(texts)
-        low = joined.lower()
-        if low.isascii():
-            found = self.search(low.encode("ascii"), overlapping=True)
+        packed = self._lowered(values)
+        if packed is not None:  # all ASCII (nearly every log): searched as bytes
+            found = self.search(packed[0], overlapping=True)
+            starts = packed[1]
         else:
+            texts = [value or "" for value in values]
+            joined = "\n".join(texts)
+            low = joined.lower()
             if len(low) != len(joined):  # a character lower-cases to two: offsets move
                 texts = [t.lower() for t in texts]
                 low = "\n".join(texts)
@@ -158,8 +160,8 @@ class _Needles:
                 for i, ids in self._scan_slowly(texts):
                     masks[i] |= ids
                 return
-        if found:
             starts = list(accumulate(map((1).__add__, map(len, texts[:-1])), initial=0))
+        if found:
             self._mark(masks, found, starts, self.ids)
 
     def _text_search(self) -> Callable[..., list[tuple[int, int, int]]]:
@@ -170,7 +172,7 @@ class _Needles:
         return self._search_text
 
     def _scan_slowly(self, texts: list[str]) -> Iterator[tuple[int, _Mask]]:
-        """:meth:`scan` needle by needle, for text the automaton cannot take."""
+        """:meth:`mark`'s hits needle by needle, for text the automaton cannot take."""
         for i, text in enumerate(texts):
             low = text.lower()
             for needle, ids in zip(self.needles, self.ids, strict=True):

@@ -7,9 +7,9 @@ reference, and the tests feed both the same generated lines and require equal ev
 without the interpreter's cost per line. ``make run`` tries to build it and goes on without it
 (no compiler: the Python parsers, same results); ``make test`` requires it.
 
-It also does three loops of the matching path (:func:`loops`): one field of a batch of events,
-the fields a matched event keeps, and automaton hits to the events they are in — each a line
-or two of Python, given here too.
+It also does four loops of the matching path (:func:`loops`): one field of a batch of events,
+the fields a matched event keeps, the text an automaton searches, and its hits to the events
+they are in — each a few lines of Python, given here too.
 
 ``MAMORI_NATIVE=0`` turns it off, for comparison or if it is ever suspected of a difference.
 """
@@ -21,6 +21,7 @@ import logging
 import os
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Mapping, Sequence
+from itertools import accumulate
 from typing import NamedTuple, Protocol, cast
 
 from mamori.analysers.logs.events import LogEvent
@@ -59,6 +60,8 @@ class Speedups(Protocol):
     def mark(self, masks: list[int], found: list[tuple[int, int, int]], starts: list[int],
              ids: list[int], /) -> None: ...  # fmt: skip
 
+    def lowered(self, values: Sequence[str | None], /) -> tuple[bytes, list[int]] | None: ...
+
 
 def speedups() -> Speedups | None:
     """The compiled parsers, or None when they are not installed, of another version, or turned
@@ -90,8 +93,17 @@ def _mark(masks: list[int], found: list[tuple[int, int, int]], starts: list[int]
         masks[bisect_right(starts, start) - 1] |= ids[needle]
 
 
+def _lowered(values: Sequence[str | None]) -> tuple[bytes, list[int]] | None:
+    texts = [value or "" for value in values]
+    joined = "\n".join(texts)
+    if not joined.isascii():
+        return None
+    starts = list(accumulate(map((1).__add__, map(len, texts[:-1])), initial=0)) if texts else []
+    return joined.lower().encode("ascii"), starts
+
+
 class Loops(NamedTuple):
-    """Three loops of the matching path."""
+    """Four loops of the matching path."""
 
     column: Callable[[Sequence[Mapping[str, str]], str], list[str | None]]
     """``column(rows, key)``: ``[row.get(key) for row in rows]``."""
@@ -101,13 +113,18 @@ class Loops(NamedTuple):
     """``mark(masks, found, starts, ids)``: for each automaton hit ``(needle, start, end)`` in
     ``found``, ``masks[i] |= ids[needle]`` for the value ``i`` it starts in (``starts``: where
     each value begins in the text searched, ascending)."""
+    lowered: Callable[[Sequence[str | None]], tuple[bytes, list[int]] | None]
+    """``lowered(values)``: the values (None read as "") joined by newlines and lower-cased, as
+    ASCII bytes, and where each starts in them; None if one is not all ASCII."""
 
 
-PYTHON_LOOPS = Loops(_column, _kept, _mark)
+PYTHON_LOOPS = Loops(_column, _kept, _mark, _lowered)
 """The loops in Python (the reference)."""
 
 
 def loops() -> Loops:
     """The compiled loops, or :data:`PYTHON_LOOPS` when :func:`speedups` gives None."""
     native = speedups()
-    return PYTHON_LOOPS if native is None else Loops(native.column, native.kept, native.mark)
+    if native is None:
+        return PYTHON_LOOPS
+    return Loops(native.column, native.kept, native.mark, native.lowered)
