@@ -324,16 +324,16 @@ def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
     zones: dict[int, int] = {}
     keep, kept = _KEEP, loops().kept
     last: LogEvent | None = None
-    for match in _ENGINE.match(events):
-        event = match.event
-        if event is not last:
-            last = event
-            ls = sources.setdefault(event.logsource, len(sources))
-            when, zone = _pack_time(event.ts, len(result.matched), zones, result)
-            result.matched.append(
-                (event.position, when, zone, ls, kept(event.fields, keep), event.raw)
-            )
-        result.matches.append((numbers[id(match.rule)], len(result.matched) - 1))
+    for pairs in _ENGINE.pairs(events):
+        for rule, event in pairs:
+            if event is not last:
+                last = event
+                ls = sources.setdefault(event.logsource, len(sources))
+                when, zone = _pack_time(event.ts, len(result.matched), zones, result)
+                result.matched.append(
+                    (event.position, when, zone, ls, kept(event.fields, keep), event.raw)
+                )
+            result.matches.append((numbers[id(rule)], len(result.matched) - 1))
     result.sources = list(sources)
     result.years = summary() if summary is not None else None
 

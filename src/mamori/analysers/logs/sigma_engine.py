@@ -188,20 +188,29 @@ class SigmaEngine:
         the iterable fails, the events it gave before are still matched, then the error is
         raised.
         """
+        new = tuple.__new__  # what Match's own __new__ calls, without a Python call per match
+        for pairs in self.pairs(events):
+            yield from map(new, repeat(Match), pairs)
+
+    def pairs(self, events: Iterable[LogEvent]) -> Iterator[list[tuple[CompiledRule, LogEvent]]]:
+        """:meth:`match`'s matches as plain (rule, event) pairs, a batch's in one list (for a
+        reader that handles 100,000s of matches and needs no :class:`Match` of each)."""
         it = iter(events)
         while True:
             batch: list[LogEvent] = []
             try:
                 batch.extend(islice(it, BATCH))
             except BaseException:
-                yield from self._match_batch(batch)
+                yield self._match_batch(batch)
                 raise
             if batch:
-                yield from self._match_batch(batch)
+                yield self._match_batch(batch)
             if len(batch) < BATCH:
                 return
 
-    def _match_batch(self, batch: list[LogEvent]) -> Iterator[Match]:
+    def _match_batch(self, batch: list[LogEvent]) -> list[tuple[CompiledRule, LogEvent]]:
+        found: list[tuple[CompiledRule, LogEvent]] = []
+        add = found.append
         chosen = _candidates(batch, [self._plan(event) for event in batch])
         for event, (rules, wants_text) in zip(batch, chosen, strict=True):
             if not rules:
@@ -209,7 +218,8 @@ class SigmaEngine:
             doc = Doc(event.fields, event.raw.lower() if wants_text else "")
             for rule in rules:
                 if rule.predicate(doc):
-                    yield Match(rule, event)
+                    add((rule, event))
+        return found
 
     def _plan(self, event: LogEvent) -> Plan[CompiledRule]:
         """The plan of ``event``'s dispatch key, cached under the key as the event spells it."""
