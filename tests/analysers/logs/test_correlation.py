@@ -10,9 +10,9 @@ from collections.abc import Callable
 import pytest
 
 from mamori.analysers.logs.correlation import Correlator
-from mamori.analysers.logs.dedupe import SAMPLE_LIMIT, Alert, dedupe
+from mamori.analysers.logs.dedupe import SAMPLE_LIMIT, Alert, dedupe, entities
 from mamori.analysers.logs.events import LogEvent, LogSource
-from mamori.analysers.logs.sigma_engine import SigmaEngine
+from mamori.analysers.logs.sigma_engine import Match, SigmaEngine
 from mamori.analysers.logs.sigma_load import load_text
 
 T0 = dt.datetime(2026, 3, 3, 10, 0, tzinfo=dt.UTC)
@@ -290,3 +290,58 @@ def test_split_keeps_a_correlation_with_those_it_reads_and_loses_no_alert(
         assert parts[1] == set()  # all the work goes where there is least already
     merged = correlator.run_plans(matches, parts[0]) | correlator.run_plans(matches, parts[1])
     assert [a for i in sorted(merged) for a in merged[i]] == alerts
+
+
+def _plain_dedupe(matches: list[Match], window: dt.timedelta) -> set[tuple[object, ...]]:
+    """De-duplication as the docstring says it, key by key: a key's matches by time (untimed
+    last, each in match order), a new alert where the gap to the previous time exceeds
+    ``window``; untimed matches join the key's last alert."""
+    by_key: dict[tuple[str, object], list[LogEvent]] = {}
+    for m in matches:
+        by_key.setdefault((m.rule.rule_id, entities(m.event.fields)), []).append(m.event)
+    found = set()
+    for (rule, group), events in by_key.items():
+        timed = sorted((e for e in events if e.ts is not None), key=lambda e: e.ts)  # type: ignore[arg-type, return-value]
+        runs: list[list[LogEvent]] = []
+        for e in timed:
+            if runs and e.ts - runs[-1][-1].ts <= window:  # type: ignore[operator]
+                runs[-1].append(e)
+            else:
+                runs.append([e])
+        untimed = [e for e in events if e.ts is None]
+        if untimed:
+            runs[-1:] = [(runs[-1] if runs else []) + untimed]
+        for run in runs:
+            times = [e.ts for e in run if e.ts is not None]
+            found.add((rule, group, len(run), min(times, default=None), max(times, default=None),
+                       tuple(e.position for e in run[:SAMPLE_LIMIT])))  # fmt: skip
+    return found
+
+
+def test_dedupe_matches_the_plain_definition_on_random_matches() -> None:
+    loaded = load_text(RULES)
+    engine = SigmaEngine(loaded.rules)
+    rnd = random.Random(5)  # noqa: S311 - test data
+    window = dt.timedelta(seconds=30)
+    for _ in range(300):
+        events = []
+        for line in range(rnd.randint(1, 60)):
+            ip = rnd.choice(["203.0.113.9", "198.51.100.7", "-"])
+            when = None if rnd.random() < 0.1 else T0 + dt.timedelta(seconds=rnd.randint(0, 200))
+            fields = {"outcome": "failure", "src_ip": ip, "user": "root", "host": "web1"}
+            events.append(LogEvent("auth.log", line + 1, when, SSHD, fields, ""))
+        matches = list(engine.match(events))
+        alerts = dedupe(matches, window)
+        got = {
+            (
+                a.rule_id,
+                a.group,
+                a.count,
+                a.first_seen,
+                a.last_seen,
+                tuple(e.position for e in a.events),
+            )
+            for a in alerts
+        }
+        assert got == _plain_dedupe(matches, window)
+        assert len(got) == len(alerts)

@@ -13,6 +13,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
+from typing import cast
 
 from mamori.analysers.logs.events import LogEvent
 from mamori.analysers.logs.sigma_engine import CompiledRule, Match, techniques
@@ -155,7 +156,8 @@ def dedupe(matches: Iterable[Match], window: dt.timedelta = DEFAULT_WINDOW) -> l
     open_alerts: dict[tuple[str, tuple[tuple[str, str], ...]], _Open] = {}
     done: list[_Open] = []
     groups: dict[int, tuple[tuple[str, str], ...]] = {}  # by id(event): matches share events
-    for match in _in_time_order(matches):
+    timed, untimed = _in_time_order(matches)
+    for match in timed:  # the hot loop: _Open.absorb written out for times in order
         event = match.event
         group = groups.get(id(event))
         if group is None:
@@ -163,22 +165,39 @@ def dedupe(matches: Iterable[Match], window: dt.timedelta = DEFAULT_WINDOW) -> l
         key = (match.rule.rule_id, group)
         current = open_alerts.get(key)
         if current is not None:
-            if event.ts is None or current.last is None or event.ts - current.last <= window:
-                current.absorb(event)
+            ts = cast(dt.datetime, event.ts)  # the timed matches
+            last = cast(dt.datetime, current.last)  # opened by a timed match
+            if ts - last <= window:
+                current.count += 1
+                if len(current.events) < SAMPLE_LIMIT:
+                    current.events.append(event)
+                if ts > last:
+                    current.last = ts
                 continue
             done.append(current)
         open_alerts[key] = _Open(match.rule, event, group)
+    for match in untimed:
+        event = match.event
+        group = groups.get(id(event))
+        if group is None:
+            group = groups[id(event)] = entities(event.fields)
+        key = (match.rule.rule_id, group)
+        current = open_alerts.get(key)
+        if current is not None:
+            current.absorb(event)
+        else:
+            open_alerts[key] = _Open(match.rule, event, group)
     done.extend(open_alerts.values())
     return _in_order([o.alert() for o in done])
 
 
-def _in_time_order(matches: Iterable[Match]) -> list[Match]:
-    """``matches`` by event time (stable), those without a time last in their order."""
+def _in_time_order(matches: Iterable[Match]) -> tuple[list[Match], list[Match]]:
+    """``matches`` with a time, by time (stable), and those without, in their order."""
     matches = matches if isinstance(matches, list) else list(matches)
     timed = [m for m in matches if m.event.ts is not None]
     untimed = [] if len(timed) == len(matches) else [m for m in matches if m.event.ts is None]
     timed.sort(key=_EVENT_TS)
-    return timed + untimed if untimed else timed
+    return timed, untimed
 
 
 def _in_order(alerts: list[Alert]) -> list[Alert]:
