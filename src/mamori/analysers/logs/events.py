@@ -19,9 +19,9 @@ from typing import NamedTuple
 _NO_FIELDS: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class LogSource:
-    """Sigma logsource triple."""
+class LogSource(NamedTuple):
+    """Sigma logsource triple (a named tuple: the rule engine hashes one per event, and a
+    tuple hashes in C where a frozen dataclass calls a Python ``__hash__``)."""
 
     product: str = ""
     """e.g. ``linux``, ``windows``."""

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice, repeat
-from typing import NamedTuple
+from operator import attrgetter
+from typing import NamedTuple, cast
 
 from sigma.exceptions import SigmaError
 from sigma.pipelines.common import windows_logsource_mapping
@@ -39,7 +40,8 @@ from mamori.analysers.logs._sigma_compile import (
     required_event_ids,
 )
 from mamori.analysers.logs._sigma_index import Plan
-from mamori.analysers.logs.events import LogEvent
+from mamori.analysers.logs.events import LogEvent, LogSource
+from mamori.analysers.logs.ingest._native import loops
 from mamori.analysers.logs.sigma_load import (
     RuleFailure,
     Scope,
@@ -145,6 +147,8 @@ class Match(NamedTuple):
 
 
 _Key = tuple[str, str, str, str, str, str]
+_PlanKey = tuple[LogSource, str | None, str | None, str | None, str | None]
+_LOGSOURCE = attrgetter("logsource")
 
 
 class SigmaEngine:
@@ -158,7 +162,9 @@ class SigmaEngine:
         for rule in rules:
             self._add(rule, (sources or {}).get(id(rule), ""))
         self._dispatch: dict[_Key, tuple[CompiledRule, ...]] = {}
-        self._plans: dict[_Key, Plan[CompiledRule]] = {}
+        self._plans: dict[_PlanKey, Plan[CompiledRule]] = {}
+        self._shared: dict[tuple[int, ...], Plan[CompiledRule]] = {}  # by id of its rules
+        self._column = loops().column
 
     def _add(self, rule: SigmaRule, source: str) -> None:
         try:
@@ -211,7 +217,8 @@ class SigmaEngine:
     def _match_batch(self, batch: list[LogEvent]) -> list[tuple[CompiledRule, LogEvent]]:
         found: list[tuple[CompiledRule, LogEvent]] = []
         add = found.append
-        chosen = _candidates(batch, [self._plan(event) for event in batch])
+        rows = [event.fields for event in batch]
+        chosen = _candidates(batch, rows, self._plans_of(batch, rows))
         for event, (rules, wants_text) in zip(batch, chosen, strict=True):
             if not rules:
                 continue
@@ -221,20 +228,39 @@ class SigmaEngine:
                     add((rule, event))
         return found
 
-    def _plan(self, event: LogEvent) -> Plan[CompiledRule]:
-        """The plan of ``event``'s dispatch key, cached under the key as the event spells it."""
-        ls, fields = event.logsource, event.fields
-        key = (
-            ls.product,
-            ls.service,
-            ls.category,
-            fields.get("Channel", ""),
-            fields.get("EventID", ""),
-            fields.get("program") or fields.get("service") or "",
+    def _plans_of(
+        self, batch: list[LogEvent], rows: list[Mapping[str, str]]
+    ) -> list[Plan[CompiledRule]]:
+        """The plan of each event's dispatch key, cached under what the key is made of (its
+        logsource, channel, event id, program and service), read a column at a time."""
+        column = self._column
+        keys: list[_PlanKey] = list(
+            zip(
+                map(_LOGSOURCE, batch),
+                column(rows, "Channel"),
+                column(rows, "EventID"),
+                column(rows, "program"),
+                column(rows, "service"),
+                strict=True,
+            )
         )
+        plans = list(map(self._plans.get, keys))
+        if None in plans:
+            for i, plan in enumerate(plans):
+                if plan is None:
+                    plans[i] = self._new_plan(keys[i], batch[i])
+        return cast(list[Plan[CompiledRule]], plans)
+
+    def _new_plan(self, key: _PlanKey, event: LogEvent) -> Plan[CompiledRule]:
+        """The plan for ``key`` (``event`` has it): one per set of candidate rules, shared by
+        the keys that have that set."""
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = Plan(self.candidates(event))
+            rules = self.candidates(event)
+            plan = self._shared.get(tuple(map(id, rules)))
+            if plan is None:
+                plan = self._shared[tuple(map(id, rules))] = Plan(rules)
+            self._plans[key] = plan
         return plan
 
     def candidates(self, event: LogEvent) -> tuple[CompiledRule, ...]:
@@ -248,17 +274,18 @@ class SigmaEngine:
 
 
 def _candidates(
-    batch: list[LogEvent], plans: list[Plan[CompiledRule]]
+    batch: list[LogEvent], rows: list[Mapping[str, str]], plans: list[Plan[CompiledRule]]
 ) -> list[tuple[tuple[CompiledRule, ...], bool]]:
-    """Per event of a batch, the rules to evaluate and whether they read the raw line — each
-    plan indexes its events together (see :class:`._sigma_index.Plan`)."""
+    """Per event of a batch (``rows``: their fields), the rules to evaluate and whether they
+    read the raw line — each plan indexes its events together (see
+    :class:`._sigma_index.Plan`)."""
     if not plans:
         return []
     first = plans[0]
     if plans.count(first) == len(plans):  # one plan for the whole batch (the usual case)
         if not first:
             return [((), False)] * len(batch)
-        rules = first.candidates([e.fields for e in batch], [e.raw for e in batch])
+        rules = first.candidates(rows, [e.raw for e in batch])
         return list(zip(rules, repeat(first.wants_text)))
     groups: dict[int, tuple[Plan[CompiledRule], list[int]]] = {}
     for i, plan in enumerate(plans):
@@ -270,8 +297,7 @@ def _candidates(
                 group[1].append(i)
     found: list[tuple[tuple[CompiledRule, ...], bool]] = [((), False)] * len(batch)
     for plan, members in groups.values():
-        events = [batch[i] for i in members]
-        rules = plan.candidates([e.fields for e in events], [e.raw for e in events])
+        rules = plan.candidates([rows[i] for i in members], [batch[i].raw for i in members])
         for i, chosen in zip(members, rules, strict=True):
             found[i] = (chosen, plan.wants_text)
     return found
