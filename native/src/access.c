@@ -168,8 +168,8 @@ request_fields(Parser *p, PyObject *fields, PyObject *line, Span r)
         for (Py_ssize_t i = r.start; i < spaces[0] && alpha; i++)
             alpha = Py_UNICODE_ISALPHA(AT(&t, i));
         if (alpha) {
-            if (set_span(fields, K_METHOD_HTTP, line, (Span){r.start, spaces[0]}) < 0
-                || set_span(fields, K_VERSION, line, (Span){spaces[1] + 1, r.end}) < 0)
+            if (set_repeated(p, fields, K_METHOD_HTTP, line, (Span){r.start, spaces[0]}) < 0
+                || set_repeated(p, fields, K_VERSION, line, (Span){spaces[1] + 1, r.end}) < 0)
                 return -1;
             target = (Span){spaces[0] + 1, spaces[1]};
         }
@@ -228,20 +228,20 @@ parse_access(Parser *p, PyObject *line, PyObject *position)
     if (!access_match(&t, g))
         Py_RETURN_NONE;
     PyObject *fields = NEW_FIELDS();
-    if (fields == NULL || set_span(fields, K_CIP, line, g[A_IP]) < 0
-        || set_span(fields, K_STATUS, line, g[A_STATUS]) < 0
+    if (fields == NULL || set_repeated(p, fields, K_CIP, line, g[A_IP]) < 0
+        || set_repeated(p, fields, K_STATUS, line, g[A_STATUS]) < 0
         || set_span(fields, K_BYTES, line, g[A_BYTES]) < 0)
         goto fail;
     Span user = g[A_USER];
     if (!(user.end - user.start == 1 && AT(&t, user.start) == '-')
         && set_span(fields, K_USERNAME, line, user) < 0)
         goto fail;
-    if (g[A_VHOST].end >= 0 && set_span(fields, K_HOST_HDR, line, g[A_VHOST]) < 0)
+    if (g[A_VHOST].end >= 0 && set_repeated(p, fields, K_HOST_HDR, line, g[A_VHOST]) < 0)
         goto fail;
     if (request_fields(p, fields, line, g[A_REQUEST]) < 0)
         goto fail;
-    if (g[A_REFERER].end >= 0 && (set_span(fields, K_REFERER, line, g[A_REFERER]) < 0
-                                  || set_span(fields, K_AGENT, line, g[A_AGENT]) < 0))
+    if (g[A_REFERER].end >= 0 && (set_repeated(p, fields, K_REFERER, line, g[A_REFERER]) < 0
+                                  || set_repeated(p, fields, K_AGENT, line, g[A_AGENT]) < 0))
         goto fail;
     return new_event(p->event_type, p->display, position, clf_time(p, line, g[A_TIME]),
                      p->logsource, fields, line);

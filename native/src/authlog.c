@@ -11,7 +11,7 @@
  * R(uid=N)]) and other texts it only names the service of; -1 for authentication failures,
  * password changes, and anything _PAM might read differently (a newline anywhere). */
 static int
-pam_fast(PyObject *fields, PyObject *message, const Text *m)
+pam_fast(Parser *p, PyObject *fields, PyObject *message, const Text *m)
 {
     for (Py_ssize_t i = 0; i < m->len; i++)
         if (AT(m, i) == '\n')
@@ -33,11 +33,11 @@ pam_fast(PyObject *fields, PyObject *message, const Text *m)
         return -1;
     Span user = NONE, by = NONE;
     int opened = 0;
-    for (Py_ssize_t p = text; p < m->len && user.end < 0; p++) {
-        int o = literal_at(m, p, "session opened for user ");
-        if (!o && !literal_at(m, p, "session closed for user "))
+    for (Py_ssize_t at = text; at < m->len && user.end < 0; at++) {
+        int o = literal_at(m, at, "session opened for user ");
+        if (!o && !literal_at(m, at, "session closed for user "))
             continue;
-        Py_ssize_t u = p + 24, e = u;
+        Py_ssize_t u = at + 24, e = u;
         while (e < m->len && AT(m, e) != '(' && !IS_SPACE(AT(m, e)))
             e++;
         if (e > u) {
@@ -48,22 +48,22 @@ pam_fast(PyObject *fields, PyObject *message, const Text *m)
     if (user.end < 0 && find_literal(m, text, "password changed for ") >= 0)
         return -1;
     if (user.end >= 0)
-        for (Py_ssize_t p = text; p < m->len && by.end < 0; p++) {
-            if (!literal_at(m, p, " by "))
+        for (Py_ssize_t b = text; b < m->len && by.end < 0; b++) {
+            if (!literal_at(m, b, " by "))
                 continue;
-            Py_ssize_t e = p + 4;
+            Py_ssize_t e = b + 4;
             while (e < m->len && AT(m, e) != '(' && !IS_SPACE(AT(m, e)))
                 e++;
             if (literal_at(m, e, "(uid="))
-                by = (Span){p + 4, e};
+                by = (Span){b + 4, e};
         }
-    if (set_span(fields, K_PAM_SERVICE, message, (Span){9, j}) < 0)
+    if (set_repeated(p, fields, K_PAM_SERVICE, message, (Span){9, j}) < 0)
         return -2;
     if (user.end >= 0
-        && (set_span(fields, K_USER, message, user) < 0
+        && (set_repeated(p, fields, K_USER, message, user) < 0
             || add(fields, K_ACTION, opened ? V_OPENED : V_CLOSED) < 0
             || add(fields, K_OUTCOME, V_SUCCESS) < 0
-            || (by.end >= 0 && set_span(fields, K_RUSER, message, by) < 0)))
+            || (by.end >= 0 && set_repeated(p, fields, K_RUSER, message, by) < 0)))
         return -2;
     return 1;
 }
@@ -163,21 +163,21 @@ user_search(const Text *m, Py_ssize_t end, Span *user)
 
 /* authlog._sshd for messages other than log-in verdicts and PAM lines it cannot read. */
 static int
-sshd_fast(PyObject *fields, PyObject *message, const Text *m)
+sshd_fast(Parser *p, PyObject *fields, PyObject *message, const Text *m)
 {
     if (m->len == 0)
         return -1;
     Py_UCS4 head = AT(m, 0);
     if (head == 'p' && literal_at(m, 0, "pam_unix"))
-        return pam_fast(fields, message, m);
+        return pam_fast(p, fields, message, m);
     if (head == 'A' || head == 'F' || head == 'P')
         return -1; /* maybe a verdict in a shape the header did not take */
     Span ip, port, user;
     if ((head == 'I' || head == 'i') && literal_at(m, 1, "nvalid user ")) {
         for (Py_ssize_t u = 13;; u++) {
             if (literal_at(m, u, " from ") && ip_then_port(m, u + 6, &ip, &port)) {
-                if (set_span(fields, K_USER, message, (Span){13, u}) < 0
-                    || set_span(fields, K_SRC_IP, message, ip) < 0
+                if (set_repeated(p, fields, K_USER, message, (Span){13, u}) < 0
+                    || set_repeated(p, fields, K_SRC_IP, message, ip) < 0
                     || (port.end >= 0 && set_span(fields, K_SRC_PORT, message, port) < 0)
                     || add(fields, K_OUTCOME, V_FAILURE) < 0 || add(fields, K_INVALID, V_TRUE) < 0)
                     return -2;
@@ -192,8 +192,8 @@ sshd_fast(PyObject *fields, PyObject *message, const Text *m)
     if (at > 0 && (found = ip_port_search(m, at > 46 ? at - 46 : 0, &ip, &port)))
         named = user_search(m, ip.start + 1, &user);
     if (found
-        && ((named && set_span(fields, K_USER, message, user) < 0)
-            || set_span(fields, K_SRC_IP, message, ip) < 0
+        && ((named && set_repeated(p, fields, K_USER, message, user) < 0)
+            || set_repeated(p, fields, K_SRC_IP, message, ip) < 0
             || set_span(fields, K_SRC_PORT, message, port) < 0))
         return -2;
     if (find_literal(m, 0, "Failed ") >= 0 || find_literal(m, 0, "Invalid user") >= 0
@@ -214,8 +214,8 @@ extract_fast(Parser *p, PyObject *handler, PyObject *fields, PyObject *line, Spa
         return -2;
     Text m = {t.kind, (const char *)t.data + msg.start * t.kind, msg.end - msg.start};
     if (handler == p->sshd_handler)
-        return sshd_fast(fields, message, &m);
+        return sshd_fast(p, fields, message, &m);
     if (handler == p->pam_only_handler || handler == NULL) /* _pam_only, or extract's own */
-        return literal_at(&m, 0, "pam_unix") ? pam_fast(fields, message, &m) : 1;
+        return literal_at(&m, 0, "pam_unix") ? pam_fast(p, fields, message, &m) : 1;
     return -1;
 }

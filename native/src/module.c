@@ -120,6 +120,8 @@ static int
 parser_clear(Parser *p)
 {
     PARSER_OBJECTS(CLEAR)
+    for (int i = 0; i < VALUE_SLOTS; i++) /* str only: nothing for traverse to visit */
+        Py_CLEAR(p->values[i]);
     return 0;
 }
 
@@ -164,6 +166,7 @@ new_parser(int format, PyObject *event_type, PyObject *display, PyObject *logsou
     p->vectorcall = parser_vectorcall;
     p->format = format;
     PARSER_OBJECTS(NULLIFY)
+    memset(p->values, 0, sizeof p->values);
     Py_INCREF(event_type);
     Py_INCREF(display);
     Py_INCREF(logsource);

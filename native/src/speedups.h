@@ -20,6 +20,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 /* ---- character classes, as Python's sre defines them for str patterns ---- */
@@ -185,6 +186,9 @@ extern PyObject *K_CIP, *K_STATUS, *K_BYTES, *K_USERNAME, *K_HOST_HDR, *K_REFERE
 
 enum { ACCESS, SYSLOG };
 
+#define VALUE_SLOTS 512   /* field values a parser remembers (a power of two) */
+#define VALUE_LONGEST 64  /* longer values are not remembered */
+
 typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
@@ -198,7 +202,47 @@ typedef struct {
     PyObject *sshd_handler, *pam_only_handler; /* authlog's, done in C (see extract_fast) */
     PyObject *bsd_minutes;          /* the Python stamp cache's minutes (see stamp_time) */
     PyObject *last_stamp, *last_ts; /* bsd_time's last answer */
+    PyObject *values[VALUE_SLOTS];  /* recent field values (see repeated) */
 } Parser;
+
+/* A field's value as str, from the span s of text: when the value is short ASCII, the same str
+ * object as last time it was read (by any parser field) if it is still remembered, so a value
+ * that repeats (a host, a program, a user agent) is made and hashed once, not once a line. */
+static inline PyObject *
+repeated(Parser *p, PyObject *text, Span s)
+{
+    Py_ssize_t n = s.end - s.start;
+    if (n <= 0 || n > VALUE_LONGEST || !PyUnicode_IS_ASCII(text))
+        return PyUnicode_Substring(text, s.start, s.end);
+    const Py_UCS1 *d = PyUnicode_1BYTE_DATA(text) + s.start;
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (Py_ssize_t i = 0; i < n; i++)
+        h = (h ^ d[i]) * 16777619u;
+    PyObject **slot = &p->values[h & (VALUE_SLOTS - 1)], *value = *slot;
+    if (value != NULL && PyUnicode_GET_LENGTH(value) == n
+        && memcmp(PyUnicode_1BYTE_DATA(value), d, (size_t)n) == 0) {
+        Py_INCREF(value);
+        return value;
+    }
+    value = PyUnicode_Substring(text, s.start, s.end); /* ASCII, as text is */
+    if (value == NULL)
+        return NULL;
+    Py_INCREF(value);
+    Py_XSETREF(*slot, value);
+    return value;
+}
+
+/* set_span, through repeated(). */
+static inline int
+set_repeated(Parser *p, PyObject *fields, PyObject *key, PyObject *text, Span s)
+{
+    PyObject *value = repeated(p, text, s);
+    if (value == NULL)
+        return -1;
+    int rc = PyDict_SetItem(fields, key, value);
+    Py_DECREF(value);
+    return rc;
+}
 
 /* access.c */
 PyObject *parse_access(Parser *p, PyObject *line, PyObject *position);

@@ -211,14 +211,14 @@ verdict_fields(Parser *p, PyObject *line, const Text *t, Span *g)
     PyObject *fields = pri_start(p, line, g[S_PRI]);
     if (fields == NULL)
         return NULL;
-    if (set_span(fields, K_HOST, line, g[S_HOST]) < 0
-        || set_span(fields, K_PROGRAM, line, g[S_SPROG]) < 0
+    if (set_repeated(p, fields, K_HOST, line, g[S_HOST]) < 0
+        || set_repeated(p, fields, K_PROGRAM, line, g[S_SPROG]) < 0
         || (g[S_SPID].end >= 0 && set_span(fields, K_PID, line, g[S_SPID]) < 0)
         || set_span(fields, K_MESSAGE, line, g[S_SMSG]) < 0
-        || set_span(fields, K_USER, line, g[S_USER]) < 0
-        || set_span(fields, K_SRC_IP, line, g[S_IP]) < 0
+        || set_repeated(p, fields, K_USER, line, g[S_USER]) < 0
+        || set_repeated(p, fields, K_SRC_IP, line, g[S_IP]) < 0
         || set_span(fields, K_SRC_PORT, line, g[S_PORT]) < 0
-        || set_span(fields, K_METHOD, line, g[S_METHOD]) < 0)
+        || set_repeated(p, fields, K_METHOD, line, g[S_METHOD]) < 0)
         goto fail;
     int accepted = AT(t, g[S_VERB].start) == 'A';
     if (PyDict_SetItem(fields, K_OUTCOME, accepted ? V_SUCCESS : V_FAILURE) < 0)
@@ -241,13 +241,13 @@ general_event(Parser *p, PyObject *line, PyObject *position, PyObject *ts, Span 
     if (fields == NULL)
         goto done;
     if (g[S_PROG].end >= 0)
-        program = sub(line, g[S_PROG]);
+        program = repeated(p, line, g[S_PROG]);
     else {
         program = V_EMPTY;
         Py_INCREF(program);
     }
     if (program == NULL || (message = sub(line, g[S_MSG])) == NULL
-        || set_span(fields, K_HOST, line, g[S_HOST]) < 0
+        || set_repeated(p, fields, K_HOST, line, g[S_HOST]) < 0
         || PyDict_SetItem(fields, K_PROGRAM, program) < 0
         || (g[S_PID].end >= 0 && set_span(fields, K_PID, line, g[S_PID]) < 0)
         || PyDict_SetItem(fields, K_MESSAGE, message) < 0)

@@ -392,3 +392,27 @@ def test_another_version_is_not_used(
     assert "version 0" in caplog.text
     monkeypatch.setitem(sys.modules, "_mamori_speedups", None)  # not installed
     assert _native.speedups() is None
+
+
+def test_repeated_values_are_one_object_and_many_values_stay_apart() -> None:
+    """A parser remembers recent short ASCII field values (512 slots, by a hash of the text):
+    a value that repeats is the same str object; thousands of distinct values, which share
+    and evict slots, still each parse to their own text."""
+    _, native = _pair("syslog")
+    line = "Mar  3 10:00:0{} web1 sshd[1]: Failed password for root from 203.0.113.9 port 22 ssh2"
+    first, second = native(line.format(1), 1), native(line.format(2), 2)
+    assert first is not None and second is not None
+    for name in ("host", "program", "user", "src_ip", "auth_method"):
+        assert first.fields[name] is second.fields[name], name
+    lines = [
+        f"Mar  3 10:00:{i % 60:02d} h{i % 3000} sshd[{i}]: Accepted publickey for u{i % 700} "
+        f"from 10.{i % 7}.{i % 250}.{i % 13} port {i} ssh2"
+        for i in range(6000)
+    ]
+    _check("syslog", lines)
+    access = [
+        f'10.0.{i % 256}.{i % 100} - - [03/Mar/2026:10:00:00 +0000] "GET /p{i} HTTP/1.{i % 2}" '
+        f'{200 + i % 300} {i} "-" "agent {i % 900}"'
+        for i in range(4000)
+    ]
+    _check("webaccess", access, "access.log")
