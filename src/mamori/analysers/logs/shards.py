@@ -174,7 +174,7 @@ def match_files(
             matches.append(_matches(engine, unit, result))
         for i, result in _settle_years(units, results, workers):
             results[i], matches[i] = result, _matches(engine, units[i], result)
-    return [m for part in matches for m in part], _reports(files, units, results, errors)
+    return list(chain.from_iterable(matches)), _reports(files, units, results, errors)
 
 
 def side_by_side(here: Callable[[], _A], there: Callable[[], _B], workers: int) -> tuple[_A, _B]:
