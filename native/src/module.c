@@ -6,7 +6,7 @@ PyObject *K_CIP, *K_STATUS, *K_BYTES, *K_USERNAME, *K_HOST_HDR, *K_REFERER, *K_A
     *K_HOST, *K_PROGRAM, *K_PID, *K_MESSAGE, *K_USER, *K_SRC_IP, *K_SRC_PORT, *K_METHOD,
     *K_OUTCOME, *K_INVALID, *V_DASH, *V_SUCCESS, *V_FAILURE, *V_TRUE, *V_EMPTY, *V_PAM,
     *V_INVALID_USER, *K_METHOD_HTTP, *K_VERSION, *K_URI, *K_DECODED, *K_STEM, *K_QUERY,
-    *K_CSQUERY, *K_PAM_SERVICE, *K_ACTION, *K_RUSER, *V_OPENED, *V_CLOSED, *K_GET;
+    *K_CSQUERY, *K_PAM_SERVICE, *K_ACTION, *K_RUSER, *V_OPENED, *V_CLOSED, *K_GET, *K_REDUCE;
 
 static PyObject *
 parser_vectorcall(PyObject *self, PyObject *const *args, size_t nargsf, PyObject *kwnames)
@@ -256,6 +256,9 @@ static PyMethodDef module_methods[] = {
     {"lowered", (PyCFunction)(void (*)(void))columns_lowered, METH_FASTCALL,
      "lowered(values) -> (ASCII bytes of the values joined by newlines, lower-cased; where each "
      "starts) | None if one is not ASCII"},
+    {"pack", (PyCFunction)(void (*)(void))columns_pack, METH_FASTCALL,
+     "pack(pairs, numbers, sources, zones, keep, matched, matches, zone_list, times): what a "
+     "worker keeps of a batch's matches (see mamori.analysers.logs.shards._pack)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -293,12 +296,13 @@ PyInit__mamori_speedups(void)
         || intern(&K_QUERY, "c-uri-query") || intern(&K_CSQUERY, "cs-uri-query")
         || intern(&K_PAM_SERVICE, "pam_service") || intern(&K_ACTION, "action")
         || intern(&K_RUSER, "ruser") || intern(&V_OPENED, "session-opened")
-        || intern(&V_CLOSED, "session-closed") || intern(&K_GET, "get"))
+        || intern(&V_CLOSED, "session-closed") || intern(&K_GET, "get")
+        || intern(&K_REDUCE, "__reduce__") || columns_init() < 0)
         return NULL;
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL)
         return NULL;
-    if (PyModule_AddIntConstant(module, "VERSION", 3) < 0) {
+    if (PyModule_AddIntConstant(module, "VERSION", 4) < 0) {
         Py_DECREF(module);
         return NULL;
     }

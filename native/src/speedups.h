@@ -3,7 +3,8 @@
  * Compiled line parsers for the two hottest log formats: access.c (access lines), syslog.c
  * (RFC 3164 syslog lines), authlog.c (the usual authentication messages in them), module.c
  * (the parser type and the module), columns.c (loops of the matching path: a field of many
- * events, the fields an event keeps, the text an automaton searches, its hits to events).
+ * events, the fields an event keeps, the text an automaton searches, its hits to events, what a
+ * worker keeps of its matches).
  *
  * Each parser here does, for one line, exactly what the pure-Python parser of the same name in
  * mamori.analysers.logs.ingest does (webaccess.WebAccessFormat, syslog.SyslogFormat): the
@@ -180,7 +181,7 @@ extern PyObject *K_CIP, *K_STATUS, *K_BYTES, *K_USERNAME, *K_HOST_HDR, *K_REFERE
     *K_HOST, *K_PROGRAM, *K_PID, *K_MESSAGE, *K_USER, *K_SRC_IP, *K_SRC_PORT, *K_METHOD,
     *K_OUTCOME, *K_INVALID, *V_DASH, *V_SUCCESS, *V_FAILURE, *V_TRUE, *V_EMPTY, *V_PAM,
     *V_INVALID_USER, *K_METHOD_HTTP, *K_VERSION, *K_URI, *K_DECODED, *K_STEM, *K_QUERY,
-    *K_CSQUERY, *K_PAM_SERVICE, *K_ACTION, *K_RUSER, *V_OPENED, *V_CLOSED, *K_GET;
+    *K_CSQUERY, *K_PAM_SERVICE, *K_ACTION, *K_RUSER, *V_OPENED, *V_CLOSED, *K_GET, *K_REDUCE;
 
 /* ---- the parser object: a callable (line, position) -> LogEvent | None ---- */
 
@@ -256,5 +257,7 @@ PyObject *columns_column(PyObject *module, PyObject *const *args, Py_ssize_t nar
 PyObject *columns_kept(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *columns_mark(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *columns_lowered(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+PyObject *columns_pack(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+int columns_init(void);
 
 #endif

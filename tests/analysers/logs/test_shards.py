@@ -24,6 +24,7 @@ from mamori.analysers.logs import analyser, shards
 from mamori.analysers.logs.analyser import Pack
 from mamori.analysers.logs.events import LogEvent, LogSource
 from mamori.analysers.logs.ingest import interface, open_events
+from mamori.analysers.logs.ingest._native import speedups
 from mamori.analysers.logs.ingest.interface import SourceInfo, iter_lines
 from mamori.analysers.logs.ingest.syslog import SyslogFormat
 from mamori.analysers.logs.sigma_engine import Match
@@ -269,18 +270,28 @@ def _named(hours: int, name: str) -> dt.timezone:
         None,
     ],
 )
-def test_times_of_matched_events_come_back_exactly_as_they_were(ts: dt.datetime | None) -> None:
-    """Times travel packed (see ``shards._pack_time``); offset, zone and fold must survive."""
+@pytest.mark.parametrize("packer", ["python", "compiled"])
+def test_times_of_matched_events_come_back_exactly_as_they_were(
+    ts: dt.datetime | None, packer: str
+) -> None:
+    """Times travel packed (see ``shards._pack_time``); offset, zone and fold must survive,
+    packed by ``shards._pack`` or by the compiled ``pack``."""
     engine = Pack(()).engine
     rule = engine.rules[0]
-    result = shards._Result(sources=[LogSource(product="linux")])
-    numbers: dict[int, int] = {}
+    native = speedups()
+    assert native is not None
+    pack = shards._pack if packer == "python" else native.pack
+    result = shards._Result()
+    sources: dict[LogSource, int] = {}
+    zones: dict[int, int] = {}
     # An equal zone of another name, packed first, must not stand in for the event's zone.
     other = dt.datetime(2026, 1, 1, tzinfo=_named(9, "KST"))
-    for position, when in enumerate([other, ts], 1):
-        packed, zone = shards._pack_time(when, len(result.matched), numbers, result)
-        result.matched.append((1, packed, zone, 0, {}, "line"))  # the same position twice
-        result.matches.append((0, position - 1))
+    events = [LogEvent("x.log", 1, when, LogSource("linux"), {}, "line") for when in (other, ts)]
+    for event in events:  # a batch each, the same position twice
+        pack([(rule, event)], {id(rule): 0}, sources, zones, frozenset(), result.matched,
+             result.matches, result.zones, result.times)  # fmt: skip
+    result.sources = list(sources)
+    assert result.matches == [(0, 0), (0, 1)]
     unit = shards._Unit(0, SourceInfo.of(__file__, "x.log"), SyslogFormat())
     again = pickle.loads(pickle.dumps(result))  # noqa: S301 - our own bytes, as the pool sends them
     back = [m.event.ts for m in shards._matches(engine, unit, again)]
@@ -391,3 +402,57 @@ def test_matched_events_are_freed_before_the_collector_comes_back(
     alerts, _ = pack.detect_files(_estate(tmp_path), workers=1)
     assert alerts and watched
     assert alive_at_exit == [False]
+
+
+_ZONES = [dt.UTC, zoneinfo.ZoneInfo("Asia/Tokyo"), dt.timezone(dt.timedelta(hours=9)), None]
+
+
+@given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3), st.integers(1, 3)), max_size=30))
+def test_compiled_pack_keeps_what_python_pack_keeps(
+    shape: list[tuple[int, int, int]],
+) -> None:
+    """Events of every kind of time (none, fold set, zones equal or not) and logsource, each
+    matching one to three rules: both packers give the same rows, numbers, zones and times."""
+    native = speedups()
+    assert native is not None
+    rules = Pack(()).engine.rules[:3]
+    numbers = {id(rule): n for n, rule in enumerate(rules)}
+    pairs = []
+    for line, (when, zone, hits) in enumerate(shape, 1):
+        if when == 0:
+            ts = None
+        else:
+            ts = dt.datetime(2026, 11, 1, 1, 30, fold=when % 2, tzinfo=_ZONES[zone])
+        source = LogSource("linux", "sshd" if zone % 2 else "")
+        fields = {"user": "root", "host": "web1", "message": "m", "src_ip": str(line)}
+        event = LogEvent("auth.log", line, ts, source, fields, f"line {line}")
+        pairs += [(rules[n], event) for n in range(hits)]
+    got = []
+    for pack in (shards._pack, native.pack):
+        result, sources, zones = shards._Result(), {}, {}  # type: ignore[var-annotated]
+        for at in range(0, len(pairs), 7):  # several batches, an event's pairs in one
+            batch = pairs[at : at + 7]
+            while at + len(batch) < len(pairs) and pairs[at + len(batch)][1] is batch[-1][1]:
+                batch.append(pairs[at + len(batch)])
+            pack(batch, numbers, sources, zones, frozenset({"user", "src_ip"}), result.matched,
+                 result.matches, result.zones, result.times)  # fmt: skip
+        got.append((result.matched, result.matches, result.zones, result.times, sources))
+    python, compiled = got
+    assert compiled[0] == python[0]
+    assert [list(row[4]) for row in compiled[0]] == [list(row[4]) for row in python[0]]
+    assert compiled[1:] == python[1:]
+    assert [id(z) for z in compiled[2]] == [id(z) for z in python[2]]
+
+
+def test_compiled_pack_refuses_what_it_cannot_keep() -> None:
+    native = speedups()
+    assert native is not None
+    rule = Pack(()).engine.rules[0]
+    event = LogEvent("auth.log", 1, None, LogSource("linux"), {}, "x")
+    args = ({}, {}, {}, frozenset(), [], [], [], {})
+    with pytest.raises(KeyError):
+        native.pack([(rule, event)], *args)  # a rule without a number
+    with pytest.raises(TypeError):
+        native.pack([(rule, ("not", "an", "event"))], {id(rule): 0}, *args[1:])
+    with pytest.raises(TypeError):
+        native.pack([(rule, event._replace(ts="10:00"))], {id(rule): 0}, *args[1:])

@@ -34,7 +34,7 @@ from typing import Any, BinaryIO, TypeVar, cast
 
 from mamori.analysers._gc import paused_gc
 from mamori.analysers.logs.events import LogEvent, LogSource, ParseStats
-from mamori.analysers.logs.ingest._native import loops
+from mamori.analysers.logs.ingest._native import loops, speedups
 from mamori.analysers.logs.ingest.detect import sniff
 from mamori.analysers.logs.ingest.interface import (
     Bad,
@@ -47,7 +47,7 @@ from mamori.analysers.logs.ingest.interface import (
     open_binary,
 )
 from mamori.analysers.logs.ingest.syslog import SyslogFormat, YearState, YearSummary, year_at
-from mamori.analysers.logs.sigma_engine import BATCH, Match, SigmaEngine
+from mamori.analysers.logs.sigma_engine import BATCH, CompiledRule, Match, SigmaEngine
 
 __all__ = ["CHUNK", "FileReport", "default_workers", "match_files", "side_by_side"]
 
@@ -319,23 +319,42 @@ def _fill(unit: _Unit, state: YearState, result: _Result) -> None:
         events = chain.from_iterable(_line_events(unit, parse, result))
     else:
         events = _counted(unit.fmt.read(source), result)
-    numbers = _NUMBERS
     sources: dict[LogSource, int] = {}
     zones: dict[int, int] = {}
-    keep, kept = _KEEP, loops().kept
-    last: LogEvent | None = None
+    native = speedups()
+    pack = _pack if native is None else native.pack
     for pairs in _ENGINE.pairs(events):
-        for rule, event in pairs:
-            if event is not last:
-                last = event
-                ls = sources.setdefault(event.logsource, len(sources))
-                when, zone = _pack_time(event.ts, len(result.matched), zones, result)
-                result.matched.append(
-                    (event.position, when, zone, ls, kept(event.fields, keep), event.raw)
-                )
-            result.matches.append((numbers[id(rule)], len(result.matched) - 1))
+        pack(pairs, _NUMBERS, sources, zones, _KEEP, result.matched, result.matches,
+             result.zones, result.times)  # fmt: skip
     result.sources = list(sources)
     result.years = summary() if summary is not None else None
+
+
+def _pack(
+    pairs: list[tuple[CompiledRule, LogEvent]],
+    numbers: dict[int, int],
+    sources: dict[LogSource, int],
+    zones: dict[int, int],
+    keep: frozenset[str],
+    matched: list[tuple[int, bytes, int, int, dict[str, str], str]],
+    matches: list[tuple[int, int]],
+    zone_list: list[dt.tzinfo | None],
+    times: dict[int, dt.datetime | None],
+) -> None:
+    """Keep what the parent needs of a batch's (rule, event) pairs (an event's pairs are
+    together): each event once in ``matched``, numbering its logsource in ``sources`` and its
+    time's zone as :func:`_pack_time` does, and each pair in ``matches`` as (the rule's number
+    in ``numbers``, by identity; the event's index in ``matched``). The compiled module does
+    the same (``_mamori_speedups.pack``)."""
+    kept = loops().kept
+    last: LogEvent | None = None
+    for rule, event in pairs:
+        if event is not last:
+            last = event
+            ls = sources.setdefault(event.logsource, len(sources))
+            when, zone = _pack_time(event.ts, len(matched), zones, zone_list, times)
+            matched.append((event.position, when, zone, ls, kept(event.fields, keep), event.raw))
+        matches.append((numbers[id(rule)], len(matched) - 1))
 
 
 def _line_events(unit: _Unit, parse: LineParser, result: _Result) -> Iterator[list[LogEvent]]:
@@ -418,27 +437,32 @@ _from_state = cast(Callable[[bytes, dt.tzinfo | None], dt.datetime], dt.datetime
 
 
 def _pack_time(
-    ts: dt.datetime | None, index: int, numbers: dict[int, int], result: _Result
+    ts: dt.datetime | None,
+    index: int,
+    numbers: dict[int, int],
+    zones: list[dt.tzinfo | None],
+    times: dict[int, dt.datetime | None],
 ) -> tuple[bytes, int]:
     """An event's time packed for the trip to the parent: (state, zone number).
 
     Pickling a datetime costs about 2 µs and a unit may send back 100,000 matched events, while
     the state pickle rebuilds a datetime from (ten bytes, from ``__reduce__``) costs next to
     nothing to pickle. So a time goes as those bytes and the number of its tzinfo in
-    ``result.zones`` (numbered in ``numbers`` by identity: zones that compare equal but are
-    named differently stay apart); :func:`_matches` rebuilds it as pickle would. A time with
-    ``fold`` set (which ``__reduce__`` drops) or none goes as it is in ``result.times`` under
-    ``index``, the event's place in ``result.matched``, with zone number -1.
+    ``zones`` (``result.zones``; numbered in ``numbers`` by identity: zones that compare equal
+    but are named differently stay apart); :func:`_matches` rebuilds it as pickle would. A time
+    with ``fold`` set (which ``__reduce__`` drops) or none goes as it is in ``times``
+    (``result.times``) under ``index``, the event's place in ``result.matched``, with zone
+    number -1.
     """
     if ts is None or ts.fold:
-        result.times[index] = ts
+        times[index] = ts
         return b"", -1
     state = cast(_State, ts.__reduce__()[1])
     zone = state[1] if len(state) == 2 else None
     number = numbers.get(id(zone))
     if number is None:
-        number = numbers[id(zone)] = len(result.zones)
-        result.zones.append(zone)
+        number = numbers[id(zone)] = len(zones)
+        zones.append(zone)
     return state[0], number
 
 

@@ -28,7 +28,7 @@ from mamori.analysers.logs.events import LogEvent
 
 __all__ = ["PYTHON_LOOPS", "Loops", "NativeParser", "Speedups", "loops", "speedups"]
 
-VERSION = 3
+VERSION = 4
 """The version of ``_mamori_speedups`` this code was written for (its ``VERSION``)."""
 
 _log = logging.getLogger(__name__)
@@ -61,6 +61,9 @@ class Speedups(Protocol):
              ids: list[int], /) -> None: ...  # fmt: skip
 
     def lowered(self, values: Sequence[str | None], /) -> tuple[bytes, list[int]] | None: ...
+
+    def pack(self, *args: object) -> None:
+        """What a worker keeps of a batch's matches (arguments: see shards._pack)."""
 
 
 def speedups() -> Speedups | None:
