@@ -9,7 +9,8 @@ without the interpreter's cost per line. ``make run`` tries to build it and goes
 
 It also does four loops of the matching path (:func:`loops`): one field of a batch of events,
 the fields a matched event keeps, the text an automaton searches, and its hits to the events
-they are in — each a few lines of Python, given here too.
+they are in — each a few lines of Python, given here too; and ``pack``, what a worker keeps of
+a batch's matches (``shards._pack`` is its Python).
 
 ``MAMORI_NATIVE=0`` turns it off, for comparison or if it is ever suspected of a difference.
 """
