@@ -6,7 +6,7 @@ setup(
     ext_modules=[
         Extension(
             "_mamori_speedups",
-            [f"src/{name}.c" for name in ("module", "access", "syslog", "authlog", "columns")],
+            [f"src/{name}.c" for name in ("module", "access", "syslog", "authlog", "columns", "pack")],
             depends=["src/speedups.h"],
             extra_compile_args=["-Wall", "-Wextra", "-Wno-unused-parameter"],
         )

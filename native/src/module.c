@@ -256,7 +256,7 @@ static PyMethodDef module_methods[] = {
     {"lowered", (PyCFunction)(void (*)(void))columns_lowered, METH_FASTCALL,
      "lowered(values) -> (ASCII bytes of the values joined by newlines, lower-cased; where each "
      "starts) | None if one is not ASCII"},
-    {"pack", (PyCFunction)(void (*)(void))columns_pack, METH_FASTCALL,
+    {"pack", (PyCFunction)(void (*)(void))pack_matches, METH_FASTCALL,
      "pack(pairs, numbers, sources, zones, keep, matched, matches, zone_list, times): what a "
      "worker keeps of a batch's matches (see mamori.analysers.logs.shards._pack)"},
     {NULL, NULL, 0, NULL},
@@ -297,7 +297,7 @@ PyInit__mamori_speedups(void)
         || intern(&K_PAM_SERVICE, "pam_service") || intern(&K_ACTION, "action")
         || intern(&K_RUSER, "ruser") || intern(&V_OPENED, "session-opened")
         || intern(&V_CLOSED, "session-closed") || intern(&K_GET, "get")
-        || intern(&K_REDUCE, "__reduce__") || columns_init() < 0)
+        || intern(&K_REDUCE, "__reduce__") || pack_init() < 0)
         return NULL;
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL)

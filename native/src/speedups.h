@@ -3,8 +3,8 @@
  * Compiled line parsers for the two hottest log formats: access.c (access lines), syslog.c
  * (RFC 3164 syslog lines), authlog.c (the usual authentication messages in them), module.c
  * (the parser type and the module), columns.c (loops of the matching path: a field of many
- * events, the fields an event keeps, the text an automaton searches, its hits to events, what a
- * worker keeps of its matches).
+ * events, the fields an event keeps, the text an automaton searches, its hits to events), pack.c
+ * (what a worker keeps of its matches).
  *
  * Each parser here does, for one line, exactly what the pure-Python parser of the same name in
  * mamori.analysers.logs.ingest does (webaccess.WebAccessFormat, syslog.SyslogFormat): the
@@ -257,7 +257,8 @@ PyObject *columns_column(PyObject *module, PyObject *const *args, Py_ssize_t nar
 PyObject *columns_kept(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *columns_mark(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 PyObject *columns_lowered(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
-PyObject *columns_pack(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
-int columns_init(void);
+/* pack.c */
+PyObject *pack_matches(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+int pack_init(void);
 
 #endif

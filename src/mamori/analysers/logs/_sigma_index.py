@@ -134,7 +134,8 @@ class _Needles:
         self.search = BytesAhoCorasick(encoded, implementation=self.kind).find_matches_as_indexes
         """Search of ASCII text, as bytes."""
         self._search_text: Callable[..., list[tuple[int, int, int]]] | None = None
-        self._mark, self._lowered = loops().mark, loops().lowered
+        loop = loops()
+        self._mark, self._lowered = loop.mark, loop.lowered
 
     def mark(self, values: Sequence[str | None], masks: list[_Mask]) -> None:
         """Add to ``masks[i]`` the rule positions of every needle found in ``values[i]``,
