@@ -156,14 +156,18 @@ def dedupe(matches: Iterable[Match], window: dt.timedelta = DEFAULT_WINDOW) -> l
     open_alerts: dict[tuple[str, tuple[tuple[str, str], ...]], _Open] = {}
     done: list[_Open] = []
     groups: dict[int, tuple[tuple[str, str], ...]] = {}  # by id(event): matches share events
-    timed, untimed = _in_time_order(matches)
-    for match in timed:  # the hot loop: _Open.absorb written out for times in order
+
+    def key(match: Match) -> tuple[str, tuple[tuple[str, str], ...]]:
         event = match.event
         group = groups.get(id(event))
         if group is None:
             group = groups[id(event)] = entities(event.fields)
-        key = (match.rule.rule_id, group)
-        current = open_alerts.get(key)
+        return match.rule.rule_id, group
+
+    timed, untimed = _in_time_order(matches)
+    for match in timed:  # the hot loop: _Open.absorb written out for times in order
+        event, (rule_id, group) = match.event, key(match)
+        current = open_alerts.get((rule_id, group))
         if current is not None:
             ts = cast(dt.datetime, event.ts)  # the timed matches
             last = cast(dt.datetime, current.last)  # opened by a timed match
@@ -175,18 +179,14 @@ def dedupe(matches: Iterable[Match], window: dt.timedelta = DEFAULT_WINDOW) -> l
                     current.last = ts
                 continue
             done.append(current)
-        open_alerts[key] = _Open(match.rule, event, group)
+        open_alerts[rule_id, group] = _Open(match.rule, event, group)
     for match in untimed:
-        event = match.event
-        group = groups.get(id(event))
-        if group is None:
-            group = groups[id(event)] = entities(event.fields)
-        key = (match.rule.rule_id, group)
-        current = open_alerts.get(key)
+        rule_id, group = key(match)
+        current = open_alerts.get((rule_id, group))
         if current is not None:
-            current.absorb(event)
+            current.absorb(match.event)
         else:
-            open_alerts[key] = _Open(match.rule, event, group)
+            open_alerts[rule_id, group] = _Open(match.rule, match.event, group)
     done.extend(open_alerts.values())
     return _in_order([o.alert() for o in done])
 
