@@ -259,6 +259,9 @@ static PyMethodDef module_methods[] = {
     {"pack", (PyCFunction)(void (*)(void))pack_matches, METH_FASTCALL,
      "pack(pairs, numbers, sources, zones, keep, matched, matches, zone_list, times): what a "
      "worker keeps of a batch's matches (see mamori.analysers.logs.shards._pack)"},
+    {"unpack", (PyCFunction)(void (*)(void))pack_unpack, METH_FASTCALL,
+     "unpack(matched, matches, rules, sources, zones, times, display, event_type, match_type): "
+     "the matches pack kept, rebuilt (see mamori.analysers.logs.shards._matches)"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -302,7 +305,7 @@ PyInit__mamori_speedups(void)
     PyObject *module = PyModule_Create(&module_def);
     if (module == NULL)
         return NULL;
-    if (PyModule_AddIntConstant(module, "VERSION", 4) < 0) {
+    if (PyModule_AddIntConstant(module, "VERSION", 5) < 0) {
         Py_DECREF(module);
         return NULL;
     }

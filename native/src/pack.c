@@ -1,4 +1,5 @@
-/* pack.c: what a worker keeps of a batch's matches, as shards._pack (its Python) does. */
+/* pack.c: what a worker keeps of a batch's matches, as shards._pack (its Python) does, and the
+ * parent's rebuilding of them, as shards._matches does. */
 #include "speedups.h"
 #include <datetime.h>
 
@@ -160,4 +161,121 @@ pack_matches(PyObject *module, PyObject *const *a, Py_ssize_t nargs)
 fail:
     Py_XDECREF(at);
     return NULL;
+}
+
+/* A new item of a tuple subclass, as tuple.__new__(type, items) makes it (steals nothing). */
+static PyObject *
+new_tuple(PyTypeObject *type, PyObject *const *items, Py_ssize_t n)
+{
+    PyObject *made = type->tp_alloc(type, n);
+    if (made == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_INCREF(items[i]);
+        PyTuple_SET_ITEM(made, i, items[i]);
+    }
+    return made;
+}
+
+/* An item of a list by a Python int index, checked (a borrowed reference). */
+static PyObject *
+item_at(PyObject *list, PyObject *index, const char *what)
+{
+    Py_ssize_t i = PyLong_AsSsize_t(index);
+    if (i == -1 && PyErr_Occurred())
+        return NULL;
+    if (i < 0 || i >= PyList_GET_SIZE(list)) {
+        PyErr_Format(PyExc_IndexError, "unpack: no %s %zd", what, i);
+        return NULL;
+    }
+    return PyList_GET_ITEM(list, i);
+}
+
+/* unpack(matched, matches, rules, sources, zones, times, display, event_type, match_type): the
+ * parent's side of pack, as shards._matches does it:
+ *     events = [event_type(display, position, datetime(state, zones[zone]) if zone >= 0
+ *               else times[index], sources[ls], fields, raw) for index, (position, state, zone,
+ *               ls, fields, raw) in enumerate(matched)]
+ *     return [match_type(rules[rule], events[at]) for rule, at in matches]
+ * (the named tuples made by tuple.__new__). */
+PyObject *
+pack_unpack(PyObject *module, PyObject *const *a, Py_ssize_t nargs)
+{
+    if (nargs != 9 || !PyList_Check(a[0]) || !PyList_Check(a[1]) || !PyList_Check(a[2])
+        || !PyList_Check(a[3]) || !PyList_Check(a[4]) || !PyDict_Check(a[5]) || !PyType_Check(a[7])
+        || !PyType_Check(a[8]) || !PyType_IsSubtype((PyTypeObject *)a[7], &PyTuple_Type)
+        || !PyType_IsSubtype((PyTypeObject *)a[8], &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "unpack(matched, matches, rules, sources, zones, times, "
+                                         "display, event_type, match_type): lists, a dict, types");
+        return NULL;
+    }
+    PyObject *matched = a[0], *matches = a[1], *rules = a[2], *sources = a[3], *zones = a[4];
+    PyObject *times = a[5], *display = a[6];
+    PyTypeObject *event_type = (PyTypeObject *)a[7], *match_type = (PyTypeObject *)a[8];
+    PyObject *datetime = (PyObject *)PyDateTimeAPI->DateTimeType, *result = NULL;
+    Py_ssize_t n = PyList_GET_SIZE(matched);
+    PyObject *events = PyList_New(n);
+    if (events == NULL)
+        return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *row = PyList_GET_ITEM(matched, i), *ts, *ls;
+        if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != 6) {
+            PyErr_SetString(PyExc_TypeError, "unpack: a matched event is a 6-tuple");
+            goto done;
+        }
+        Py_ssize_t zone = PyLong_AsSsize_t(PyTuple_GET_ITEM(row, 2));
+        if (zone == -1 && PyErr_Occurred())
+            goto done;
+        if (zone >= 0) {
+            PyObject *tz = item_at(zones, PyTuple_GET_ITEM(row, 2), "zone");
+            if (tz == NULL)
+                goto done;
+            ts = PyObject_CallFunctionObjArgs(datetime, PyTuple_GET_ITEM(row, 1), tz, NULL);
+        }
+        else {
+            PyObject *at = PyLong_FromSsize_t(i);
+            ts = at == NULL ? NULL : PyDict_GetItemWithError(times, at);
+            Py_XDECREF(at);
+            if (ts == NULL && !PyErr_Occurred())
+                PyErr_Format(PyExc_KeyError, "unpack: no time kept for matched event %zd", i);
+            Py_XINCREF(ts);
+        }
+        if (ts == NULL || (ls = item_at(sources, PyTuple_GET_ITEM(row, 3), "logsource")) == NULL) {
+            Py_XDECREF(ts);
+            goto done;
+        }
+        PyObject *items[6] = {display, PyTuple_GET_ITEM(row, 0), ts, ls, PyTuple_GET_ITEM(row, 4),
+                              PyTuple_GET_ITEM(row, 5)};
+        PyObject *event = new_tuple(event_type, items, 6);
+        Py_DECREF(ts);
+        if (event == NULL)
+            goto done;
+        PyList_SET_ITEM(events, i, event);
+    }
+    Py_ssize_t m = PyList_GET_SIZE(matches);
+    PyObject *out = PyList_New(m);
+    if (out == NULL)
+        goto done;
+    for (Py_ssize_t i = 0; i < m; i++) {
+        PyObject *pair = PyList_GET_ITEM(matches, i), *rule, *event;
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2
+            || (rule = item_at(rules, PyTuple_GET_ITEM(pair, 0), "rule")) == NULL
+            || (event = item_at(events, PyTuple_GET_ITEM(pair, 1), "matched event")) == NULL) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "unpack: a match is (rule number, index)");
+            Py_DECREF(out);
+            goto done;
+        }
+        PyObject *items[2] = {rule, event};
+        PyObject *made = new_tuple(match_type, items, 2);
+        if (made == NULL) {
+            Py_DECREF(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, i, made);
+    }
+    result = out;
+done:
+    Py_DECREF(events);
+    return result;
 }

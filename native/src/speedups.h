@@ -4,7 +4,7 @@
  * (RFC 3164 syslog lines), authlog.c (the usual authentication messages in them), module.c
  * (the parser type and the module), columns.c (loops of the matching path: a field of many
  * events, the fields an event keeps, the text an automaton searches, its hits to events), pack.c
- * (what a worker keeps of its matches).
+ * (what a worker keeps of its matches, and the parent's rebuilding of them).
  *
  * Each parser here does, for one line, exactly what the pure-Python parser of the same name in
  * mamori.analysers.logs.ingest does (webaccess.WebAccessFormat, syslog.SyslogFormat): the
@@ -259,6 +259,7 @@ PyObject *columns_mark(PyObject *module, PyObject *const *args, Py_ssize_t nargs
 PyObject *columns_lowered(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 /* pack.c */
 PyObject *pack_matches(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+PyObject *pack_unpack(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 int pack_init(void);
 
 #endif

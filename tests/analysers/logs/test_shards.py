@@ -405,6 +405,7 @@ def test_matched_events_are_freed_before_the_collector_comes_back(
 
 
 _ZONES = [dt.UTC, zoneinfo.ZoneInfo("Asia/Tokyo"), dt.timezone(dt.timedelta(hours=9)), None]
+KEEP = frozenset({"user", "src_ip"})
 
 
 @given(st.lists(st.tuples(st.integers(0, 4), st.integers(0, 3), st.integers(1, 3)), max_size=30))
@@ -430,18 +431,49 @@ def test_compiled_pack_keeps_what_python_pack_keeps(
     got = []
     for pack in (shards._pack, native.pack):
         result, sources, zones = shards._Result(), {}, {}  # type: ignore[var-annotated]
-        for at in range(0, len(pairs), 7):  # several batches, an event's pairs in one
-            batch = pairs[at : at + 7]
-            while at + len(batch) < len(pairs) and pairs[at + len(batch)][1] is batch[-1][1]:
-                batch.append(pairs[at + len(batch)])
-            pack(batch, numbers, sources, zones, frozenset({"user", "src_ip"}), result.matched,
-                 result.matches, result.zones, result.times)  # fmt: skip
+        at = 0
+        while at < len(pairs):  # batches of about 7 pairs, an event's pairs in one
+            end = min(at + 7, len(pairs))
+            while end < len(pairs) and pairs[end][1] is pairs[end - 1][1]:
+                end += 1
+            pack(pairs[at:end], numbers, sources, zones, KEEP, result.matched, result.matches,
+                 result.zones, result.times)  # fmt: skip
+            at = end
         got.append((result.matched, result.matches, result.zones, result.times, sources))
     python, compiled = got
     assert compiled[0] == python[0]
     assert [list(row[4]) for row in compiled[0]] == [list(row[4]) for row in python[0]]
     assert compiled[1:] == python[1:]
     assert [id(z) for z in compiled[2]] == [id(z) for z in python[2]]
+    # ... and both rebuild every pair as it was, with the same objects where they can.
+    matched, matches, zone_list, times, numbered = python
+    args = (matched, matches, rules, list(numbered), zone_list, times, "auth.log", LogEvent, Match)
+    for rebuilt in (shards._rebuild(*args), native.unpack(*args)):
+        assert [type(m) for m in rebuilt] == [Match] * len(pairs)
+        assert [m.rule for m in rebuilt] == [rule for rule, _ in pairs]
+        kept = [
+            e._replace(fields={k: v for k, v in e.fields.items() if k in KEEP}) for _, e in pairs
+        ]
+        assert [m.event for m in rebuilt] == kept
+        assert [repr(m.event.ts) for m in rebuilt] == [repr(event.ts) for _, event in pairs]
+        assert all(type(m.event) is LogEvent for m in rebuilt)
+
+
+def test_compiled_unpack_refuses_what_it_cannot_rebuild() -> None:
+    native = speedups()
+    assert native is not None
+    rules = Pack(()).engine.rules[:1]
+    row = (1, b"", -1, 0, {}, "x")
+    ok = ([row], [(0, 0)], rules, [LogSource("linux")], [], {0: None}, "a", LogEvent, Match)
+    assert native.unpack(*ok)[0].event == LogEvent("a", 1, None, LogSource("linux"), {}, "x")
+    with pytest.raises(KeyError):
+        native.unpack(ok[0], ok[1], ok[2], ok[3], ok[4], {}, *ok[6:])  # no time kept
+    with pytest.raises(IndexError):
+        native.unpack(ok[0], [(5, 0)], *ok[2:])  # no rule 5
+    with pytest.raises(IndexError):
+        native.unpack([(1, b"", 0, 0, {}, "x")], *ok[1:])  # no zone 0
+    with pytest.raises(TypeError):
+        native.unpack([(1, b"")], *ok[1:])
 
 
 def test_compiled_pack_refuses_what_it_cannot_keep() -> None:

@@ -468,12 +468,31 @@ def _pack_time(
 
 def _matches(engine: SigmaEngine, unit: _Unit, result: _Result) -> list[Match]:
     """The matches of one unit, with its events rebuilt (times as :func:`_pack_time` packed
-    them). The named tuples are made by ``tuple.__new__`` itself, as their own ``__new__``
-    does after a Python call that costs more than the rest here."""
-    rules, sources, display = engine.rules, result.sources, unit.source.display
-    zones, times, rebuild, new = result.zones, result.times, _from_state, tuple.__new__
+    them), by :func:`_rebuild` or the compiled ``unpack``."""
+    native = speedups()
+    unpack = _rebuild if native is None else native.unpack
+    return unpack(result.matched, result.matches, engine.rules, result.sources, result.zones,
+                  result.times, unit.source.display, LogEvent, Match)  # fmt: skip
+
+
+def _rebuild(
+    matched: list[tuple[int, bytes, int, int, dict[str, str], str]],
+    matches: list[tuple[int, int]],
+    rules: list[CompiledRule],
+    sources: list[LogSource],
+    zones: list[dt.tzinfo | None],
+    times: dict[int, dt.datetime | None],
+    display: str,
+    event_type: type[LogEvent],
+    match_type: type[Match],
+) -> list[Match]:
+    """What :func:`_pack` kept, rebuilt: each matched event (shown as ``display``) once, and
+    each match of a rule (numbered in ``rules``) with it. The named tuples are made by
+    ``tuple.__new__`` itself, as their own ``__new__`` does after a Python call that costs
+    more than the rest here."""
+    rebuild, new = _from_state, tuple.__new__
     events = [
-        new(LogEvent, (
+        new(event_type, (
             display,
             position,
             rebuild(state, zones[zone]) if zone >= 0 else times[index],
@@ -481,9 +500,9 @@ def _matches(engine: SigmaEngine, unit: _Unit, result: _Result) -> list[Match]:
             fields,
             raw,
         ))
-        for index, (position, state, zone, ls, fields, raw) in enumerate(result.matched)
+        for index, (position, state, zone, ls, fields, raw) in enumerate(matched)
     ]  # fmt: skip
-    return [new(Match, (rules[rule], events[at])) for rule, at in result.matches]
+    return [new(match_type, (rules[rule], events[at])) for rule, at in matches]
 
 
 def _reports(

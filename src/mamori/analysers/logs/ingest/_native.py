@@ -10,7 +10,8 @@ without the interpreter's cost per line. ``make run`` tries to build it and goes
 It also does four loops of the matching path (:func:`loops`): one field of a batch of events,
 the fields a matched event keeps, the text an automaton searches, and its hits to the events
 they are in — each a few lines of Python, given here too; and ``pack``, what a worker keeps of
-a batch's matches (``shards._pack`` is its Python).
+a batch's matches, and ``unpack``, the parent's rebuilding of them (``shards._pack`` and
+``shards._rebuild`` are their Python).
 
 ``MAMORI_NATIVE=0`` turns it off, for comparison or if it is ever suspected of a difference.
 """
@@ -23,13 +24,13 @@ import os
 from bisect import bisect_right
 from collections.abc import Callable, Collection, Mapping, Sequence
 from itertools import accumulate
-from typing import NamedTuple, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 from mamori.analysers.logs.events import LogEvent
 
 __all__ = ["PYTHON_LOOPS", "Loops", "NativeParser", "Speedups", "loops", "speedups"]
 
-VERSION = 4
+VERSION = 5
 """The version of ``_mamori_speedups`` this code was written for (its ``VERSION``)."""
 
 _log = logging.getLogger(__name__)
@@ -65,6 +66,9 @@ class Speedups(Protocol):
 
     def pack(self, *args: object) -> None:
         """What a worker keeps of a batch's matches (arguments: see shards._pack)."""
+
+    def unpack(self, *args: Any) -> list[Any]:
+        """The matches ``pack`` kept, rebuilt (arguments: see shards._rebuild)."""
 
 
 def speedups() -> Speedups | None:
