@@ -100,9 +100,12 @@ pack_matches(PyObject *module, PyObject *const *a, Py_ssize_t nargs)
     }
     PyObject *pairs = a[0], *numbers = a[1], *sources = a[2], *zones = a[3], *keep = a[4];
     PyObject *matched = a[5], *matches = a[6], *zone_list = a[7], *times = a[8];
-    PyObject *last = NULL, *at = NULL;
+    /* pair and last are held: kept() and the zone look-ups may run Python code (a mapping's
+     * items(), an __eq__), which could drop the caller's references */
+    PyObject *last = NULL, *at = NULL, *pair = NULL;
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(pairs); i++) {
-        PyObject *pair = PyList_GET_ITEM(pairs, i), *event, *rule;
+        PyObject *event, *rule;
+        Py_XSETREF(pair, Py_NewRef(PyList_GET_ITEM(pairs, i)));
         if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2
             || !PyTuple_Check(event = PyTuple_GET_ITEM(pair, 1)) || PyTuple_GET_SIZE(event) != 6) {
             PyErr_SetString(PyExc_TypeError, "pack: a pair is (rule, LogEvent)");
@@ -110,7 +113,7 @@ pack_matches(PyObject *module, PyObject *const *a, Py_ssize_t nargs)
         }
         rule = PyTuple_GET_ITEM(pair, 0);
         if (event != last) {
-            last = event; /* held by pairs, which nothing here changes */
+            Py_XSETREF(last, Py_NewRef(event));
             PyObject *ls = PyDict_GetItemWithError(sources, PyTuple_GET_ITEM(event, 3)), *when = NULL,
                      *zone = NULL, *kept = NULL, *row = NULL;
             if (ls != NULL)
@@ -157,9 +160,13 @@ pack_matches(PyObject *module, PyObject *const *a, Py_ssize_t nargs)
         Py_DECREF(entry);
     }
     Py_XDECREF(at);
+    Py_XDECREF(pair);
+    Py_XDECREF(last);
     Py_RETURN_NONE;
 fail:
     Py_XDECREF(at);
+    Py_XDECREF(pair);
+    Py_XDECREF(last);
     return NULL;
 }
 
@@ -217,8 +224,14 @@ pack_unpack(PyObject *module, PyObject *const *a, Py_ssize_t nargs)
     PyObject *events = PyList_New(n);
     if (events == NULL)
         return NULL;
+    PyObject *row = NULL, *pair = NULL; /* held while an __index__ could run Python code */
     for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *row = PyList_GET_ITEM(matched, i), *ts, *ls;
+        PyObject *ts, *ls;
+        if (i >= PyList_GET_SIZE(matched)) {
+            PyErr_SetString(PyExc_RuntimeError, "unpack: the matched events changed meanwhile");
+            goto done;
+        }
+        Py_XSETREF(row, Py_NewRef(PyList_GET_ITEM(matched, i)));
         if (!PyTuple_Check(row) || PyTuple_GET_SIZE(row) != 6) {
             PyErr_SetString(PyExc_TypeError, "unpack: a matched event is a 6-tuple");
             goto done;
@@ -257,7 +270,13 @@ pack_unpack(PyObject *module, PyObject *const *a, Py_ssize_t nargs)
     if (out == NULL)
         goto done;
     for (Py_ssize_t i = 0; i < m; i++) {
-        PyObject *pair = PyList_GET_ITEM(matches, i), *rule, *event;
+        PyObject *rule, *event;
+        if (i >= PyList_GET_SIZE(matches)) {
+            PyErr_SetString(PyExc_RuntimeError, "unpack: the matches changed meanwhile");
+            Py_DECREF(out);
+            goto done;
+        }
+        Py_XSETREF(pair, Py_NewRef(PyList_GET_ITEM(matches, i)));
         if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2
             || (rule = item_at(rules, PyTuple_GET_ITEM(pair, 0), "rule")) == NULL
             || (event = item_at(events, PyTuple_GET_ITEM(pair, 1), "matched event")) == NULL) {
@@ -276,6 +295,8 @@ pack_unpack(PyObject *module, PyObject *const *a, Py_ssize_t nargs)
     }
     result = out;
 done:
+    Py_XDECREF(row);
+    Py_XDECREF(pair);
     Py_DECREF(events);
     return result;
 }

@@ -488,3 +488,29 @@ def test_compiled_pack_refuses_what_it_cannot_keep() -> None:
         native.pack([(rule, ("not", "an", "event"))], {id(rule): 0}, *args[1:])
     with pytest.raises(TypeError):
         native.pack([(rule, event._replace(ts="10:00"))], {id(rule): 0}, *args[1:])
+
+
+def test_compiled_pack_survives_fields_that_empty_the_batch() -> None:
+    """``pack`` holds what it reads: a mapping whose ``items()`` drops the batch (and with it
+    the last reference to the event being packed) must not crash it; it stops where the batch
+    now ends, as the Python loop does."""
+    native = speedups()
+    assert native is not None
+    rules = Pack(()).engine.rules[:2]
+    pairs: list[tuple[object, LogEvent]] = []
+
+    class Dropping(dict[str, str]):
+        def items(self):  # type: ignore[no-untyped-def, override]
+            pairs.clear()
+            return super().items()
+
+    numbers = {id(rule): n for n, rule in enumerate(rules)}
+    for pack in (shards._pack, native.pack):
+        event = LogEvent("a", 1, None, LogSource("linux"), Dropping(user="u"), "x")
+        pairs[:] = [(rules[0], event), (rules[1], event)]
+        del event
+        result = shards._Result()
+        pack(pairs, numbers, {}, {}, frozenset({"user"}), result.matched, result.matches,
+             result.zones, result.times)  # fmt: skip
+        assert [row[4] for row in result.matched] == [{"user": "u"}]
+        assert result.matches == [(0, 0)]
